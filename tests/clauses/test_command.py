@@ -1,0 +1,99 @@
+"""The import_document command: dry-run JSON in the gold schema, imports, clear errors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from clauses.models import PolicyDocument
+from tests.conftest import REPO, seed, table_counts
+
+
+def test_dry_run_json_needs_no_database(tmp_path):
+    # given a fresh data folder without any migrated database
+    env = {"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "manage.py", "import_document", str(seed("000")), "--dry-run", "--json"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    parsed = json.loads(out.stdout)
+    (doc,) = parsed["documents"]
+    assert doc["title"] == "深圳市关于金融支持科技创新的实施意见"
+    assert len(doc["tasks"]) == 20
+    assert {"seq", "label", "section", "title", "units", "body_starts", "body_ends"} <= set(
+        doc["tasks"][0]
+    )
+
+
+def test_dry_run_writes_nothing(registry, capsys):
+    before = table_counts()
+    call_command("import_document", str(seed("002")), "--dry-run", "--json")
+    assert json.loads(capsys.readouterr().out)["documents"][0]["tasks"][0]["units"] == [
+        "市地方金融监管局",
+        "各区政府",
+    ]
+    assert table_counts() == before
+
+
+def test_import_then_reimport(registry, capsys):
+    call_command("import_document", str(seed("002")), "--json")
+    first = json.loads(capsys.readouterr().out)["documents"][0]
+    assert first["created"] and first["tasks"] == 32
+    before = table_counts()
+    call_command("import_document", str(seed("002")))
+    assert "unchanged" in capsys.readouterr().out
+    assert table_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (bytes(range(256)) * 50, "binary"),
+        ("普通文字。".encode(), "No numbered clause"),
+    ],
+)
+def test_bad_file_fails_in_english_and_writes_nothing(registry, tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    before = table_counts()
+    with pytest.raises(CommandError) as caught:
+        call_command("import_document", str(path))
+    assert message in str(caught.value)
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in str(caught.value).split(":", 1)[1][:40])
+    assert table_counts() == before
+
+
+def test_unknown_jurisdiction_fails(registry):
+    before = table_counts()
+    with pytest.raises(CommandError, match="unknown_jurisdiction"):
+        call_command("import_document", str(seed("000")), "--jurisdiction", "火星市")
+    assert table_counts() == before
+    assert PolicyDocument.objects.count() == 0
+
+
+def test_command_exits_non_zero_for_a_missing_file(tmp_path):
+    out = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "import_document",
+            str(tmp_path / "none.txt"),
+            "--dry-run",
+            "--json",
+        ],
+        cwd=REPO,
+        env={"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode != 0
+    assert "no such file" in out.stderr

@@ -1,0 +1,118 @@
+"""The supervisor's pages: upload, preview with unknown units highlighted, confirm."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Unit
+from clauses.models import PolicyDocument
+from tests.conftest import seed, table_counts
+from tracker.models import Task
+
+
+@pytest.fixture
+def browser(client, sz_supervisor):
+    client.force_login(sz_supervisor)
+    return client
+
+
+def _plan(tmp_path, units="市科技创新局、市地方金融监管局"):
+    path = tmp_path / "plan.txt"
+    path.write_text(
+        "深圳市关于促进科技金融的若干措施\n\n一、主要任务\n\n"
+        f"（一）建设服务平台。建设全市统一的融资服务平台。（责任单位：{units}）\n\n"
+        "（二）加强宣传。加强政策宣传解读。（责任单位：市地方金融监管局）\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_anonymous_user_is_sent_to_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_login_page_is_chinese(client, db):
+    response = client.get("/login/")
+    assert response.status_code == 200
+    assert "登录" in response.content.decode()
+
+
+def test_upload_preview_highlights_unknown_units_then_confirm_imports(browser, tmp_path):
+    path = _plan(tmp_path)
+    before = table_counts()
+    response = browser.post(
+        "/documents/upload/", {"file": SimpleUploadedFile("plan.txt", path.read_bytes())}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="unit unknown">市科技创新局<' in html
+    assert table_counts() == before, "the preview writes nothing"
+    token = re.search(r"/documents/upload/(\w+)/confirm/", html).group(1)
+    target = Unit.objects.get(jurisdiction__name="深圳市", aliases__name="市科技创新委")
+
+    response = browser.post(
+        f"/documents/upload/{token}/confirm/",
+        {
+            "decision:市科技创新局": f"unit:{target.pk}",
+            "title-0-2": "加强政策宣传",
+            "units-0-2": "市地方金融监管局、市科技创新委",
+            "due-0-2": "2026-12-31",
+        },
+    )
+    assert response.status_code == 302
+    document = PolicyDocument.objects.get()
+    assert response["Location"] == f"/documents/{document.pk}/"
+    second = Task.objects.get(document=document, order=2)
+    assert second.title == "加强政策宣传"
+    assert str(second.due_date) == "2026-12-31"
+    assert second.assignments.count() == 2
+    page = browser.get(response["Location"]).content.decode()
+    assert "加强政策宣传" in page and "任务分解表" in page
+
+
+def test_confirm_without_deciding_an_unknown_unit_shows_the_preview_again(browser, tmp_path):
+    path = _plan(tmp_path)
+    response = browser.post(
+        "/documents/upload/", {"file": SimpleUploadedFile("plan.txt", path.read_bytes())}
+    )
+    token = re.search(r"/documents/upload/(\w+)/confirm/", response.content.decode()).group(1)
+    before = table_counts()
+    response = browser.post(f"/documents/upload/{token}/confirm/", {})
+    assert response.status_code == 400
+    assert "市科技创新局" in response.content.decode()
+    assert table_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        (b"", "empty.txt"),
+        (bytes(range(256)) * 50, "x.txt"),
+        (b"no zip", "a.docx"),
+        ("普通文字。".encode(), "p.txt"),
+    ],
+)
+def test_bad_upload_shows_a_chinese_message_and_writes_nothing(browser, content, name):
+    before = table_counts()
+    response = browser.post("/documents/upload/", {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages and any("\u4e00" <= ch <= "\u9fff" for ch in messages[0])
+    assert table_counts() == before
+
+
+def test_staff_cannot_open_the_upload_page(client, gz_staff):
+    client.force_login(gz_staff)
+    assert client.get("/documents/upload/").status_code == 403
+
+
+def test_document_page_of_another_jurisdiction_is_404(client, gz_supervisor, registry):
+    path = seed("000")
+    from clauses.services import import_document
+
+    document = import_document(data=path.read_bytes(), filename=path.name).documents[0].document
+    client.force_login(gz_supervisor)
+    assert client.get(f"/documents/{document.pk}/").status_code == 404

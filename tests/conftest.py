@@ -1,0 +1,90 @@
+"""Fixtures shared by every suite: the unit registry, personas, clients, seed files."""
+
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.choices import Role
+from accounts.models import Jurisdiction, Membership, Unit, User
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "demo" / "seeds"
+SHARED = REPO.parent / "shared"
+
+PROJECT_APPS = ("accounts", "clauses", "tracker", "reports")
+
+
+def table_counts() -> dict[str, int]:
+    """Row count of every model of the project, to prove that bad input wrote nothing."""
+    return {
+        model._meta.label: model.objects.count()
+        for app in PROJECT_APPS
+        for model in apps.get_app_config(app).get_models()
+    }
+
+
+def seed(name_prefix: str) -> Path:
+    """The seed file whose name starts with ``name_prefix`` (e.g. "002")."""
+    return next(SEEDS.glob(f"{name_prefix}_*.txt"))
+
+
+@pytest.fixture
+def registry(db):
+    """The shipped unit registry of the five jurisdictions."""
+    from accounts.registry import load_registry
+
+    load_registry()
+
+
+@pytest.fixture
+def shenzhen(registry):
+    return Jurisdiction.objects.get(name="深圳市")
+
+
+@pytest.fixture
+def guangzhou(registry):
+    return Jurisdiction.objects.get(name="广州市")
+
+
+def _user(username, *, role=None, jurisdiction=None, unit=None, superuser=False):
+    user = User.objects.create_user(
+        username=username, password="pw-" + username, is_superuser=superuser
+    )
+    if role:
+        Membership.objects.create(user=user, role=role, jurisdiction=jurisdiction, unit=unit)
+    return user
+
+
+@pytest.fixture
+def sz_supervisor(shenzhen):
+    """Alice supervises 深圳市."""
+    return _user("alice", role=Role.SUPERVISOR, jurisdiction=shenzhen)
+
+
+@pytest.fixture
+def gz_supervisor(guangzhou):
+    """Bob supervises 广州市."""
+    return _user("bob", role=Role.SUPERVISOR, jurisdiction=guangzhou)
+
+
+@pytest.fixture
+def gz_staff(guangzhou):
+    """Carol works at 广州市科技局."""
+    unit = Unit.objects.get(jurisdiction=guangzhou, aliases__name="市科技局")
+    return _user("carol", role=Role.STAFF, jurisdiction=guangzhou, unit=unit)
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user("root", superuser=True)
+
+
+def api_client(user=None) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client

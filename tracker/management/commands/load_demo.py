@@ -1,0 +1,89 @@
+"""python manage.py load_demo: the unit registry, the seed documents and demo accounts."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.choices import Role
+from accounts.models import Jurisdiction, Membership, Unit, User
+from accounts.registry import load_registry
+from clauses.resolver import resolve_units
+from clauses.services import import_document
+from tracker.errors import DomainError
+
+DEMO_PASSWORD = "duban-demo"  # noqa: S105 - printed on purpose: demo accounts of a local first look
+
+# (username, display name, jurisdiction, unit name or None for a supervisor, role)
+DEMO_ACCOUNTS = [
+    ("admin", "系统管理员", None, None, None),
+    ("sz_supervisor", "深圳督查员", "深圳市", None, Role.SUPERVISOR),
+    ("gz_supervisor", "广州督查员", "广州市", None, Role.SUPERVISOR),
+    ("wh_supervisor", "武汉督查员", "武汉市", None, Role.SUPERVISOR),
+    ("zz_supervisor", "郑州督查员", "郑州市", None, Role.SUPERVISOR),
+    ("lyg_supervisor", "连云港督查员", "连云港市", None, Role.SUPERVISOR),
+    ("sz_jrj_staff", "深圳金融局承办人", "深圳市", "市地方金融监管局", Role.STAFF),
+    ("sz_jrj_leader", "深圳金融局负责人", "深圳市", "市地方金融监管局", Role.UNIT_LEADER),
+    ("sz_pbc_staff", "人行深圳分行承办人", "深圳市", "中国人民银行深圳市分行", Role.STAFF),
+    ("gz_kjj_staff", "广州科技局承办人", "广州市", "市科技局", Role.STAFF),
+    ("zz_kjj_staff", "郑州科技局承办人", "郑州市", "市科技局", Role.STAFF),
+    ("wh_jrb_staff", "武汉金融办承办人", "武汉市", "市委金融办", Role.STAFF),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the unit registry, import the seed documents and create demo accounts (idempotent)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--seeds",
+            default=str(Path(settings.BASE_DIR) / "demo" / "seeds"),
+            help="folder of seed documents",
+        )
+
+    def handle(self, *args, **options):
+        counts = load_registry()
+        self.stdout.write(f"Unit registry: {counts}")
+        for path in sorted(Path(options["seeds"]).glob("*.txt")):
+            try:
+                result = import_document(data=path.read_bytes(), filename=path.name)
+            except DomainError as exc:
+                self.stderr.write(f"{path.name}: {exc.code}: {exc.message} {exc.extra or ''}")
+                continue
+            for entry in result.documents:
+                state = "imported" if entry.created else "already there"
+                self.stdout.write(
+                    f"{path.name}: {entry.document.title} [{entry.document.jurisdiction}] {state}"
+                )
+        self._accounts()
+
+    @transaction.atomic
+    def _accounts(self):
+        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
+        for username, name, jurisdiction_name, unit_name, role in DEMO_ACCOUNTS:
+            user, _created = User.objects.get_or_create(
+                username=username, defaults={"display_name": name}
+            )
+            user.display_name = name
+            user.set_password(DEMO_PASSWORD)
+            if role is None:
+                user.is_staff = user.is_superuser = True
+            user.save()
+            where = "all jurisdictions (superuser)"
+            if role is not None:
+                jurisdiction = Jurisdiction.objects.get(name=jurisdiction_name)
+                unit = None
+                if unit_name:
+                    unit = resolve_units(jurisdiction=jurisdiction, names=[unit_name])[
+                        unit_name
+                    ].unit
+                    if unit is None:
+                        unit = Unit.objects.get(jurisdiction=jurisdiction, name=unit_name)
+                Membership.objects.get_or_create(
+                    user=user, role=role, unit=unit, jurisdiction=jurisdiction
+                )
+                where = f"{jurisdiction_name} {unit.name if unit else ''}".strip()
+            self.stdout.write(f"  {username:<16} {name:<12} {role or 'admin':<12} {where}")

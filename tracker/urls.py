@@ -1,0 +1,31 @@
+"""URL configuration: pages, the REST API under /api/v1/, OpenAPI, the admin."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+
+from accounts.api.views import UnitViewSet
+from clauses.api.views import PolicyDocumentViewSet
+from tracker.api.views import TaskViewSet
+from tracker.views import healthz
+
+router = DefaultRouter()
+router.register("documents", PolicyDocumentViewSet, basename="document")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("units", UnitViewSet, basename="unit")
+
+urlpatterns = [
+    path("", include("clauses.urls")),
+    path("healthz/", healthz, name="healthz"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("api/v1/auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]
