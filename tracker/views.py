@@ -3,6 +3,8 @@
 from django.db import connection
 from django.http import JsonResponse
 
+from .services import last_heartbeat
+
 
 def healthz(request):
     """Liveness and database reachability, for the container health check."""
@@ -11,4 +13,4 @@ def healthz(request):
             cursor.execute("SELECT 1")
     except Exception:  # any database failure means unhealthy
         return JsonResponse({"status": "error", "database": False}, status=503)
-    return JsonResponse({"status": "ok", "database": True})
+    return JsonResponse({"status": "ok", "database": True, "worker_heartbeat": last_heartbeat()})

@@ -11,7 +11,10 @@ from tracker.api.serializers import TaskSerializer
 
 
 class UploadSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text=_(".txt, .docx, .pdf or .html, at most 20 MB"))
+    # empty files reach the reader, which answers with the same code as everywhere else
+    file = serializers.FileField(
+        allow_empty_file=True, help_text=_(".txt, .docx, .pdf or .html, at most 20 MB")
+    )
     jurisdiction = serializers.CharField(
         required=False, allow_blank=True, help_text=_("e.g. 深圳市")
     )

@@ -4,7 +4,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.scoping import is_supervisor, supervised_jurisdictions
@@ -49,7 +49,8 @@ class PolicyDocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     """Policy documents: preview a file's parse, import it, read the result."""
 
     filterset_class = PolicyDocumentFilterSet
-    permission_classes = [IsSupervisorForWrites]
+    permission_classes = [IsAuthenticated, IsSupervisorForWrites]
+    parser_classes = [MultiPartParser, FormParser]  # the only writes are file uploads
 
     def get_queryset(self):
         qs = (
@@ -77,11 +78,6 @@ class PolicyDocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         if self.action == "create":
             return ImportSerializer
         return PolicyDocumentSerializer
-
-    def get_parsers(self):
-        if getattr(self, "action", None) in ("preview", "create") or self.request.method == "POST":
-            return [MultiPartParser(), FormParser()]
-        return super().get_parsers()
 
     def _upload(self, serializer):
         upload = serializer.validated_data["file"]

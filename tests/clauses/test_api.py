@@ -191,7 +191,7 @@ def test_tasks_filter_by_document_and_unit(gz_supervisor):
     assert [t["title"] for t in mine["results"]] == ["培养科技金融人才"]
 
 
-def test_units_filter_by_jurisdiction_and_alias(gz_supervisor, admin_user):
+def test_units_filter_by_jurisdiction_and_alias(registry, admin_user):
     client = api_client(admin_user)
     guangzhou = client.get("/api/v1/units/?jurisdiction=广州市&q=市人社局").json()["results"]
     assert len(guangzhou) == 1
@@ -206,7 +206,7 @@ def _queries(client, url):
     return len(ctx.captured_queries)
 
 
-def test_lists_run_a_constant_number_of_queries(admin_user):
+def test_lists_run_a_constant_number_of_queries(registry, admin_user):
     client = api_client(admin_user)
     _import_seed("002")
     small = [
@@ -221,7 +221,7 @@ def test_lists_run_a_constant_number_of_queries(admin_user):
     assert small == large
 
 
-def test_document_detail_runs_a_constant_number_of_queries(admin_user):
+def test_document_detail_runs_a_constant_number_of_queries(registry, admin_user):
     client = api_client(admin_user)
     small_doc = _import_seed("000")  # 20 tasks
     large_doc = _import_seed("002")  # 32 tasks
