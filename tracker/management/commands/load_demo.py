@@ -62,16 +62,17 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _accounts(self):
-        self.stdout.write(f"\nDemo accounts (password for all: {DEMO_PASSWORD})")
+        self.stdout.write(
+            f"\nDemo accounts (password for all, unless changed since: {DEMO_PASSWORD})"
+        )
         for username, name, jurisdiction_name, unit_name, role in DEMO_ACCOUNTS:
-            user, _created = User.objects.get_or_create(
+            user, created = User.objects.get_or_create(
                 username=username, defaults={"display_name": name}
             )
-            user.display_name = name
-            user.set_password(DEMO_PASSWORD)
-            if role is None:
-                user.is_staff = user.is_superuser = True
-            user.save()
+            if created:  # hashing is slow on purpose; a rerun keeps what is there
+                user.set_password(DEMO_PASSWORD)
+                user.is_staff = user.is_superuser = role is None
+                user.save()
             where = "all jurisdictions (superuser)"
             if role is not None:
                 jurisdiction = Jurisdiction.objects.get(name=jurisdiction_name)
