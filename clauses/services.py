@@ -150,6 +150,17 @@ def _unit_names(doc: ParsedDocument) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _unknown(resolution) -> dict:
+    """An unresolved name with its suggestions, as the preview and the refusal list it."""
+    return {
+        "name": resolution.name,
+        "suggestions": [
+            {"id": s.unit_id, "name": s.name, "score": round(s.score)}
+            for s in resolution.suggestions
+        ],
+    }
+
+
 def preview_document(
     *, data: bytes, filename: str, jurisdiction: str | Jurisdiction | None = None
 ) -> dict:
@@ -166,15 +177,7 @@ def preview_document(
             gold_doc["jurisdiction"] = juris.name
         resolutions = resolve_units(jurisdiction=juris, names=_unit_names(doc)) if juris else {}
         gold_doc["unknown_units"] = [
-            {
-                "name": name,
-                "suggestions": [
-                    {"id": s.unit_id, "name": s.name, "score": round(s.score)}
-                    for s in res.suggestions
-                ],
-            }
-            for name, res in resolutions.items()
-            if res.unit is None
+            _unknown(res) for res in resolutions.values() if res.unit is None
         ]
         for task in gold_doc["tasks"]:
             if not task["units"]:
@@ -319,15 +322,7 @@ def _resolve_all(*, jurisdiction, planned, decisions, by, ip_address) -> dict[st
                 ip_address=ip_address,
             )
         else:
-            unknown.append(
-                {
-                    "name": name,
-                    "suggestions": [
-                        {"id": s.unit_id, "name": s.name, "score": round(s.score)}
-                        for s in res.suggestions
-                    ],
-                }
-            )
+            unknown.append(_unknown(res))
     if unknown:
         raise DomainError(
             "unknown_units",

@@ -105,7 +105,9 @@ def _render_preview(request, token, preview, status=200):
                     "task": task,
                     "key": f"{index}-{task['seq']}",
                     "units_text": UNIT_SEPARATOR.join(names),
-                    "units": [{"name": n, "unknown": n in unknown} for n in names],
+                    "units": [
+                        {"name": n, "unknown": n in unknown, "role": _role(task, n)} for n in names
+                    ],
                     "proposed": not task["units"] and bool(names),
                 }
             )
@@ -117,6 +119,13 @@ def _render_preview(request, token, preview, status=200):
         {"token": token, "documents": documents, "unit_kinds": UnitKind.choices},
         status=status,
     )
+
+
+def _role(task, name):
+    """'lead' or 'support' where the text splits them, else None (every unit is responsible)."""
+    if task.get("lead_units") is None:
+        return None
+    return "lead" if name in task["lead_units"] else "support"
 
 
 def _form_arguments(post, preview):

@@ -238,3 +238,13 @@ def test_openapi_schema_and_docs_are_served(admin_user):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+
+
+def test_openapi_schema_is_valid_without_warnings(tmp_path):
+    from django.core.management import call_command
+
+    target = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
+    text = target.read_text(encoding="utf-8")
+    for path in ("/api/v1/auth/token/", "/api/v1/documents/", "/api/v1/tasks/", "/api/v1/units/"):
+        assert f"  {path}:" in text
