@@ -1,0 +1,185 @@
+"""Responsible-unit notes in the forms policy documents print them."""
+
+import pytest
+
+from clauses.parsing.units import parse_note, split_units
+
+from .helpers import clause, parse_one
+
+DOC_HEAD = "某市关于推进重点工作的实施意见\n\n为推进工作，制定本意见。\n\n一、重点任务\n\n"
+
+
+def test_unit_responsible_alone_gives_units_without_split():
+    doc = parse_one(DOC_HEAD + "（一）加快网络建设。建设基站。（市工业和信息化局负责）\n")
+
+    c = clause(doc, "（一）")
+    assert c.units == ["市工业和信息化局"]
+    assert c.lead_units is None and c.co_units is None
+
+
+def test_lead_and_support_by_verbs():
+    doc = parse_one(
+        DOC_HEAD
+        + "（一）推进算力建设。支持建设算力中心。（市发展改革委牵头，市科技局、市财政局配合）\n"
+    )
+
+    c = clause(doc, "（一）")
+    assert c.units == ["市发展改革委", "市科技局", "市财政局"]
+    assert c.lead_units == ["市发展改革委"]
+    assert c.co_units == ["市科技局", "市财政局"]
+
+
+def test_together_with_makes_the_first_unit_lead():
+    doc = parse_one(
+        DOC_HEAD
+        + "（一）完善数据市场。建设交易平台。（市政务服务数据管理局会同市财政局、市市场监管局负责）\n"
+    )
+
+    c = clause(doc, "（一）")
+    assert c.lead_units == ["市政务服务数据管理局"]
+    assert c.co_units == ["市财政局", "市市场监管局"]
+    assert c.units == c.lead_units + c.co_units
+
+
+def test_keyed_note_counts_only_units():
+    doc = parse_one(
+        DOC_HEAD
+        + "（一）加大财政支持。设立产业基金。（负责部门：市财政局、市国资委；适用范围：全市）\n"
+    )
+
+    assert clause(doc, "（一）").units == ["市财政局", "市国资委"]
+
+
+def test_lead_and_support_keys():
+    doc = parse_one(
+        DOC_HEAD
+        + "（一）强化人才保障。引进人才。（牵头单位：市人力资源社会保障局；配合单位：市教育局、市科技局）\n"
+    )
+
+    c = clause(doc, "（一）")
+    assert c.lead_units == ["市人力资源社会保障局"]
+    assert c.co_units == ["市教育局", "市科技局"]
+    assert c.units == ["市人力资源社会保障局", "市教育局", "市科技局"]
+
+
+def test_square_brackets_with_nested_remark_and_etc():
+    doc = parse_one(
+        DOC_HEAD
+        + "（一）优化营商环境。持续优化。[责任单位：市政务服务数据管理局，各区(含新区、合作区，下同)等]\n"
+    )
+
+    assert clause(doc, "（一）").units == ["市政务服务数据管理局", "各区"]
+
+
+def test_unit_line_of_its_own():
+    doc = parse_one(
+        "某市支持科技金融发展若干政策\n\n一、健全机构体系\n(一)建立专业机构体系\n推动商业银行设立专业机构。\n"
+        "责任单位:市委金融办、市科技局,各开发区管委会、各区县(市)政府\n(二)构建保险服务体系\n支持保险机构。\n"
+        "责任单位:市财政局\n本文件自印发之日起施行,有效期三年。\n"
+    )
+
+    first, second = doc.clauses
+    assert first.title == "建立专业机构体系"
+    assert first.body == "推动商业银行设立专业机构。"
+    assert first.units == ["市委金融办", "市科技局", "各开发区管委会", "各区县(市)政府"]
+    assert second.units == ["市财政局"]
+    assert doc.valid_years == 3
+
+
+def test_split_duties_verb_and_connectives():
+    doc = parse_one(
+        DOC_HEAD
+        + "1.探索发展模式。鼓励合作。(人民银行市分行、市地方金融监管局和各县区人民政府、功能板块管委会等按职责分工落实)\n"
+    )
+
+    assert clause(doc, "1.").units == [
+        "人民银行市分行",
+        "市地方金融监管局",
+        "各县区人民政府",
+        "功能板块管委会",
+    ]
+
+
+def test_trailing_separator_before_verb_is_ignored():
+    note = parse_note("市地方金融监管局、市财政局、按职责分工落实")
+
+    assert note.units == ["市地方金融监管局", "市财政局"]
+
+
+def test_bare_names_at_the_end_of_a_clause_are_a_note():
+    doc = parse_one(DOC_HEAD + "1.探索保险创新。支持开展试点。(国家金融监管总局连云港监管分局)\n")
+
+    assert clause(doc, "1.").units == ["国家金融监管总局连云港监管分局"]
+
+
+def test_bracket_inside_the_last_sentence_is_not_a_note():
+    doc = parse_one(DOC_HEAD + "（一）建设试点城市。支持越秀区建设试点城市（区）。\n")
+
+    assert clause(doc, "（一）").units == []
+
+
+def test_elided_shared_prefix_is_written_out():
+    names = split_units(
+        "市委金融办,人行河南省分行信贷政策管理处、货币政策处、省会金融工作协调处,市财政局"
+    )
+
+    assert names == [
+        "市委金融办",
+        "人行河南省分行信贷政策管理处",
+        "人行河南省分行货币政策处",
+        "人行河南省分行省会金融工作协调处",
+        "市财政局",
+    ]
+
+
+def test_a_name_with_a_connective_inside_stays_whole():
+    assert split_units("市工业和信息化局及市人力资源和社会保障局") == [
+        "市工业和信息化局",
+        "市人力资源和社会保障局",
+    ]
+
+
+def test_name_cut_by_a_page_break_is_joined():
+    doc = parse_one(
+        DOC_HEAD
+        + "（一）发展服务市场。培育服务市场。（责任单位：市市\n\n场监管局、越秀区、天河区)\n"
+    )
+
+    assert clause(doc, "（一）").units == ["市市场监管局", "越秀区", "天河区"]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["排在第一位的部门为牵头部门，下同。", "列第一位的为牵头单位。"],
+)
+def test_lead_rule_stated_once_applies_to_every_clause(rule):
+    doc = parse_one(
+        "某市关于推进重点工作的实施方案\n\n为推进工作，制定本方案。" + rule + "\n\n一、重点任务\n"
+        "（一）加强统筹。加强统筹协调。（责任单位：市发展改革委、市财政局、各区）\n"
+        "（二）明确分工。（市科技局牵头，市教育局配合）\n"
+    )
+
+    assert doc.lead_rule
+    first, second = doc.clauses
+    assert first.lead_units == ["市发展改革委"]
+    assert first.co_units == ["市财政局", "各区"]
+    assert second.lead_units == ["市科技局"]
+    assert second.co_units == ["市教育局"]
+
+
+def test_clause_without_heading_phrase_has_no_title():
+    doc = parse_one(DOC_HEAD + "（三）各区要加强统筹，落实属地责任。（责任单位：各区）\n")
+
+    c = clause(doc, "（三）")
+    assert c.title is None
+    assert c.body == "各区要加强统筹，落实属地责任。"
+    assert c.units == ["各区"]
+
+
+def test_clause_that_names_no_unit_is_still_a_task():
+    doc = parse_one(
+        DOC_HEAD
+        + "（一）优化信贷供给。银行机构应加大投放。\n（二）强化保险保障。保险机构要丰富产品。\n"
+    )
+
+    assert [(c.units, c.is_task) for c in doc.clauses] == [([], True), ([], True)]
