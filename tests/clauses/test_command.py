@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from clauses.models import PolicyDocument
-from tests.conftest import REPO, seed, table_counts
+from tests.conftest import REPO, SHARED, seed, table_counts
 
 
 def test_dry_run_json_needs_no_database(tmp_path):
@@ -97,3 +97,23 @@ def test_command_exits_non_zero_for_a_missing_file(tmp_path):
     )
     assert out.returncode != 0
     assert "no such file" in out.stderr
+
+
+GOLD = sorted((SHARED / "gold").glob("*.json"))
+
+
+@pytest.mark.skipif(not GOLD, reason="../shared/gold is not beside the repository")
+@pytest.mark.parametrize("gold_path", GOLD, ids=lambda p: p.stem)
+def test_dry_run_json_scores_exact_against_the_gold(gold_path, tmp_path):
+    # the contract of ../shared/tools/score_seeds: command output scored by the shared scorer
+    candidate = tmp_path / "candidate.json"
+    seed_path = SHARED / "seeds" / gold_path.with_suffix(".txt").name
+    with candidate.open("w", encoding="utf-8") as out:
+        call_command("import_document", str(seed_path), "--dry-run", "--json", stdout=out)
+    scored = subprocess.run(
+        [sys.executable, str(SHARED / "tools" / "score_parse.py"), str(gold_path), str(candidate)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert scored.returncode == 0, scored.stdout

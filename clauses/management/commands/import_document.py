@@ -1,7 +1,6 @@
 """python manage.py import_document PATH [--jurisdiction 深圳市] [--dry-run] [--json]."""
 
 import json
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -110,8 +109,7 @@ class Command(BaseCommand):
             for doc in gold["documents"]:
                 doc["jurisdiction"] = options["jurisdiction"]
         if options["json"]:
-            json.dump(gold, sys.stdout, ensure_ascii=False, indent=2)
-            self.stdout.write("")
+            self.stdout.write(json.dumps(gold, ensure_ascii=False, indent=2))
             return
         for doc in gold["documents"]:
             self.stdout.write(f"{doc['title']} [{doc.get('jurisdiction') or '?'}]")
