@@ -146,8 +146,9 @@ class TestBadInputLeavesEveryTableAsItWas:
                 "no_clauses",
             ),
             (b"PK-not-a-zip" * 10, "broken.docx", "not_docx"),
+            (b"\xef\xbb\xbf\xff\xfe\xfa" * 100, "bom-but-not-utf8.txt", "unknown_encoding"),
         ],
-        ids=["empty", "binary", "no-clauses", "docx-not-zip"],
+        ids=["empty", "binary", "no-clauses", "docx-not-zip", "unknown-encoding"],
     )
     def test_unreadable_file(self, data, filename, code):
         before = table_counts()
