@@ -31,6 +31,17 @@ def _django():
     django.setup()
 
 
+def cpu_model() -> str:
+    """The processor's model name where the system tells it (Linux), else the machine type."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 def parse_all() -> float:
     """Seconds to read, clean and parse the five seeds once."""
     from clauses.parsing import parse_text
@@ -91,7 +102,7 @@ def main() -> None:
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {
             "cpus": os.cpu_count(),
-            "processor": platform.processor() or platform.machine(),
+            "processor": cpu_model(),
             "python": platform.python_version(),
             "system": f"{platform.system()} {platform.release()}",
         },
