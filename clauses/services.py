@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import UnitKind
 from accounts.models import Jurisdiction, Unit, UnitAlias, normalize_name
+from accounts.scoping import supervised_jurisdictions
 from tracker import audit
-from tracker.errors import DomainError
+from tracker.errors import DomainError, NotAllowed
 from tracker.models import Assignment, Task
 
 from .choices import AssignmentRole
@@ -150,6 +151,22 @@ def _unit_names(doc: ParsedDocument) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _check_scope(intake: Intake, by) -> None:
+    """Refuse a file with a document of a jurisdiction ``by`` does not supervise.
+
+    ``by`` None is the system itself (commands, demo loading), which may import anywhere.
+    """
+    if by is None or by.is_superuser:
+        return
+    allowed = set(supervised_jurisdictions(by).values_list("pk", flat=True))
+    for _doc, juris in intake.documents:
+        if juris is not None and juris.pk not in allowed:
+            raise NotAllowed(
+                "jurisdiction_not_allowed",
+                _("You do not supervise {jurisdiction}.").format(jurisdiction=juris.name),
+            )
+
+
 def _unknown(resolution) -> dict:
     """An unresolved name with its suggestions, as the preview and the refusal list it."""
     return {
@@ -162,7 +179,7 @@ def _unknown(resolution) -> dict:
 
 
 def preview_document(
-    *, data: bytes, filename: str, jurisdiction: str | Jurisdiction | None = None
+    *, data: bytes, filename: str, jurisdiction: str | Jurisdiction | None = None, by=None
 ) -> dict:
     """Return the parse in the gold schema, with unknown unit names and their suggestions.
 
@@ -171,6 +188,7 @@ def preview_document(
     ``proposed_units`` when the clause names no unit (the notice's addressees).
     """
     intake = read_and_parse(data=data, filename=filename, jurisdiction=jurisdiction)
+    _check_scope(intake, by)
     for gold_doc, (doc, juris) in zip(intake.gold["documents"], intake.documents, strict=True):
         gold_doc["jurisdiction_known"] = juris is not None
         if juris is not None:
@@ -206,6 +224,7 @@ def import_document(
     (document index, task seq) to a supervisor's correction.
     """
     intake = read_and_parse(data=data, filename=filename, jurisdiction=jurisdiction)
+    _check_scope(intake, by)
     existing = list(PolicyDocument.objects.filter(content_hash=intake.text_hash, is_current=True))
     if existing:
         return ImportResult(documents=[DocumentResult(document=d, created=False) for d in existing])
@@ -466,7 +485,7 @@ def _import_one(
     if previous is None:
         _create_tasks(document, task_pairs, units)
     else:
-        _carry_over(document, previous, task_pairs, units, result)
+        _carry_over(document, previous, clauses, planned, units, result)
     audit.record(
         action="document.imported" if previous is None else "document.revised",
         obj=document,
@@ -534,39 +553,49 @@ def _create_tasks(document, task_pairs, units) -> None:
     )
 
 
-def _carry_over(document, previous, task_pairs, units, result: DocumentResult) -> None:
-    """Move the previous version's tasks onto the new clauses; list what was added/changed/removed."""
-    old_tasks = list(
-        Task.objects.filter(document=previous, is_active=True)
-        .select_related("clause")
-        .prefetch_related("assignments")
-        .order_by("order")
-    )
+def _carry_over(document, previous, clauses, planned, units, result: DocumentResult) -> None:
+    """Diff the clauses of two versions and move the previous version's tasks onto the new ones.
+
+    Every clause counts in the listed difference (added, changed, removed). A task follows its
+    clause: a matched clause that is still a task keeps its task id, assignments and history;
+    a task whose clause disappeared or stopped asking for action is deactivated, not deleted.
+    """
+    old_clauses = list(previous.clauses.order_by("order"))
+    old_tasks = {
+        t.clause_id: t
+        for t in Task.objects.filter(clause__document=previous, is_active=True).prefetch_related(
+            "assignments"
+        )
+    }
     matches = match_clauses(
-        old=[(t.clause.label, t.clause.title, t.clause.fingerprint) for t in old_tasks],
-        new=[(c.label, c.title, c.fingerprint) for c, _p in task_pairs],
+        old=[(c.label, c.title, c.fingerprint) for c in old_clauses],
+        new=[(c.label, c.title, c.fingerprint) for c in clauses],
     )
+    carried: set[int] = set()
     new_rows: list[Assignment] = []
-    matched_old = set()
-    for order, (clause, planned) in enumerate(task_pairs, start=1):
-        index = order - 1
-        old_index = matches.get(index)
-        if old_index is None:
-            task = Task.objects.create(document=document, **_task_fields(clause, planned, order))
-            new_rows.extend(_assignments_for(task, planned, units))
-            result.added.append(f"{planned.label}{planned.title}")
-            continue
-        matched_old.add(old_index)
-        task = old_tasks[old_index]
-        if task.clause.fingerprint == clause.fingerprint:
+    order = 0
+    for index, (clause, plan) in enumerate(zip(clauses, planned, strict=True)):
+        old = old_clauses[matches[index]] if index in matches else None
+        if old is None:
+            result.added.append(f"{plan.label}{plan.title}")
+        elif old.fingerprint == clause.fingerprint:
             result.unchanged += 1
         else:
-            result.changed.append(f"{planned.label}{planned.title}")
-        for name, value in _task_fields(clause, planned, order).items():
+            result.changed.append(f"{plan.label}{plan.title}")
+        if not plan.is_task:
+            continue
+        order += 1
+        task = old_tasks.get(old.pk) if old is not None else None
+        if task is None:
+            task = Task.objects.create(document=document, **_task_fields(clause, plan, order))
+            new_rows.extend(_assignments_for(task, plan, units))
+            continue
+        carried.add(task.pk)
+        for name, value in _task_fields(clause, plan, order).items():
             setattr(task, name, value)
         task.document = document
         task.save()
-        wanted = {a.unit_id: a for a in _assignments_for(task, planned, units)}
+        wanted = {a.unit_id: a for a in _assignments_for(task, plan, units)}
         for assignment in task.assignments.all():
             keep = wanted.pop(assignment.unit_id, None)
             assignment.is_active = keep is not None
@@ -575,8 +604,11 @@ def _carry_over(document, previous, task_pairs, units, result: DocumentResult) -
             assignment.save(update_fields=["is_active", "role", "order", "updated_at"])
         new_rows.extend(wanted.values())
     Assignment.objects.bulk_create(new_rows)
-    for old_index, task in enumerate(old_tasks):
-        if old_index not in matched_old:
+    matched_old = set(matches.values())
+    result.removed = [
+        f"{c.label}{c.title}" for i, c in enumerate(old_clauses) if i not in matched_old
+    ]
+    for task in old_tasks.values():
+        if task.pk not in carried:
             task.is_active = False
             task.save(update_fields=["is_active", "updated_at"])
-            result.removed.append(f"{task.label}{task.title}")

@@ -3,6 +3,7 @@
 import json
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -12,8 +13,18 @@ def _root(user) -> Path:
     return Path(settings.DATA_DIR) / "pending" / str(user.pk)
 
 
+PENDING_SECONDS = 24 * 3600
+
+
 def save_pending(*, user, data: bytes, filename: str, jurisdiction: str | None) -> str:
-    """Keep an uploaded file for its user until the import is confirmed; returns a token."""
+    """Keep an uploaded file for its user until the import is confirmed; returns a token.
+
+    Previews that were never confirmed are forgotten after a day, when the user uploads again.
+    """
+    if _root(user).is_dir():
+        for stale in _root(user).iterdir():
+            if stale.stat().st_mtime < time.time() - PENDING_SECONDS:
+                shutil.rmtree(stale, ignore_errors=True)
     token = secrets.token_hex(16)
     folder = _root(user) / token
     folder.mkdir(parents=True, exist_ok=True)

@@ -70,17 +70,16 @@ def upload(request):
     if upload_file is None:
         messages.error(request, _("Choose a file to upload."))
         return render(request, "clauses/upload.html", {"jurisdictions": jurisdictions}, status=400)
-    if jurisdiction and not jurisdictions.filter(name=jurisdiction).exists():
-        messages.error(request, _("Unknown jurisdiction “{name}”.").format(name=jurisdiction))
-        return render(request, "clauses/upload.html", {"jurisdictions": jurisdictions}, status=400)
     data = upload_file.read()
     try:
         preview = services.preview_document(
-            data=data, filename=upload_file.name, jurisdiction=jurisdiction
+            data=data, filename=upload_file.name, jurisdiction=jurisdiction, by=request.user
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))
-        return render(request, "clauses/upload.html", {"jurisdictions": jurisdictions}, status=400)
+        return render(
+            request, "clauses/upload.html", {"jurisdictions": jurisdictions}, status=exc.status
+        )
     token = uploads.save_pending(
         user=request.user, data=data, filename=upload_file.name, jurisdiction=jurisdiction
     )
@@ -178,7 +177,13 @@ def confirm(request, token):
     if pending is None:
         raise Http404
     data, filename, jurisdiction = pending
-    preview = services.preview_document(data=data, filename=filename, jurisdiction=jurisdiction)
+    try:
+        preview = services.preview_document(
+            data=data, filename=filename, jurisdiction=jurisdiction, by=request.user
+        )
+    except DomainError as exc:  # it was readable at upload; say why it is not now
+        messages.error(request, str(exc.message))
+        return redirect("clauses:upload")
     try:
         decisions, edits = _form_arguments(request.POST, preview)
         result = services.import_document(
@@ -192,7 +197,7 @@ def confirm(request, token):
         )
     except DomainError as exc:
         messages.error(request, str(exc.message))
-        return _render_preview(request, token, preview, status=400)
+        return _render_preview(request, token, preview, status=exc.status)
     uploads.discard_pending(user=request.user, token=token)
     first = result.documents[0].document
     if result.created:

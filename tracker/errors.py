@@ -15,3 +15,9 @@ class DomainError(Exception):
         self.code = code
         self.message = message
         self.extra = extra
+
+
+class NotAllowed(DomainError):
+    """The user may not do this here (e.g. import into a jurisdiction they do not supervise)."""
+
+    status = 403

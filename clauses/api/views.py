@@ -2,12 +2,11 @@ from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.scoping import is_supervisor, supervised_jurisdictions
+from accounts.scoping import is_supervisor
 from clauses import services
 from clauses.filtersets import PolicyDocumentFilterSet
 from clauses.models import PolicyDocument
@@ -29,20 +28,6 @@ class IsSupervisorForWrites(BasePermission):
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return True
         return is_supervisor(request.user)
-
-
-def _jurisdiction_in_scope(user, name):
-    """The jurisdiction a supervisor may import into; 404 for one outside the scope."""
-    if not name:
-        return None
-    jurisdiction = supervised_jurisdictions(user).filter(name=name.strip()).first()
-    if jurisdiction is None:
-        from accounts.models import Jurisdiction
-
-        if not Jurisdiction.objects.filter(name=name.strip()).exists():
-            return name  # the service answers "unknown jurisdiction"
-        raise NotFound()
-    return jurisdiction
 
 
 class PolicyDocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -94,10 +79,11 @@ class PolicyDocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         """Parse a file without writing anything; list unit names the registry does not know."""
         serializer = UploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        jurisdiction = _jurisdiction_in_scope(
-            request.user, serializer.validated_data.get("jurisdiction")
+        result = services.preview_document(
+            **self._upload(serializer),
+            jurisdiction=serializer.validated_data.get("jurisdiction") or None,
+            by=request.user,
         )
-        result = services.preview_document(**self._upload(serializer), jurisdiction=jurisdiction)
         return Response(result)
 
     @extend_schema(
@@ -108,7 +94,6 @@ class PolicyDocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         serializer = ImportSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         arguments = serializer.service_arguments()
-        arguments["jurisdiction"] = _jurisdiction_in_scope(request.user, arguments["jurisdiction"])
         result = services.import_document(
             **self._upload(serializer),
             **arguments,

@@ -144,14 +144,16 @@ def test_unknown_jurisdiction_gets_400(sz_supervisor):
     assert table_counts() == before
 
 
-def test_supervisor_cannot_import_into_another_jurisdiction(gz_supervisor):
+@pytest.mark.parametrize("named", [True, False], ids=["named", "read-from-text"])
+@pytest.mark.parametrize("route", ["/api/v1/documents/", "/api/v1/documents/preview/"])
+def test_supervisor_cannot_import_into_another_jurisdiction(gz_supervisor, named, route):
     before = table_counts()
-    response = api_client(gz_supervisor).post(
-        "/api/v1/documents/",
-        {"file": _upload(seed("000")), "jurisdiction": "深圳市"},
-        format="multipart",
-    )
-    assert response.status_code == 404
+    payload = {"file": _upload(seed("000"))}  # a 深圳市 document
+    if named:
+        payload["jurisdiction"] = "深圳市"
+    response = api_client(gz_supervisor).post(route, payload, format="multipart")
+    assert response.status_code == 403
+    assert response.json()["code"] == "jurisdiction_not_allowed"
     assert table_counts() == before
 
 

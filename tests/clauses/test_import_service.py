@@ -207,3 +207,19 @@ class TestBadInputLeavesEveryTableAsItWas:
         _import(path, decisions={"深圳市科技金融促进会": UnitDecision(create=True, kind="other")})
         assert Unit.objects.count() == units_before + 1
         assert AuditEvent.objects.filter(action="unit.created").count() == 1
+
+
+def test_revision_lists_a_reworded_non_task_clause_and_keeps_every_task(registry, tmp_path):
+    first = _import(seed("001")).documents[0].document
+    ids_before = list(first.tasks.order_by("order").values_list("pk", flat=True))
+    text = seed("001").read_text(encoding="utf-8")
+    revision = tmp_path / "revision.txt"
+    revision.write_text(
+        text.replace("坚持问题导向、市场主导", "坚持目标导向、市场主导", 1), encoding="utf-8"
+    )
+
+    entry = _import(revision).documents[0]
+
+    assert entry.changed == ["(一)指导思想"]
+    assert entry.added == entry.removed == []
+    assert list(entry.document.tasks.order_by("order").values_list("pk", flat=True)) == ids_before

@@ -116,3 +116,30 @@ def test_document_page_of_another_jurisdiction_is_404(client, gz_supervisor, reg
     document = import_document(data=path.read_bytes(), filename=path.name).documents[0].document
     client.force_login(gz_supervisor)
     assert client.get(f"/documents/{document.pk}/").status_code == 404
+
+
+def test_upload_of_another_jurisdictions_document_is_refused(client, gz_supervisor):
+    client.force_login(gz_supervisor)
+    before = table_counts()
+    path = seed("000")  # a 深圳市 document
+    response = client.post(
+        "/documents/upload/", {"file": SimpleUploadedFile(path.name, path.read_bytes())}
+    )
+    assert response.status_code == 403
+    assert "深圳市" in str(next(iter(response.context["messages"])))
+    assert table_counts() == before
+
+
+def test_unconfirmed_previews_are_forgotten_after_a_day(settings, tmp_path, sz_supervisor):
+    import os
+
+    from clauses import uploads
+
+    settings.DATA_DIR = tmp_path
+    old = uploads.save_pending(user=sz_supervisor, data=b"x", filename="a.txt", jurisdiction=None)
+    folder = tmp_path / "pending" / str(sz_supervisor.pk) / old
+    two_days_ago = folder.stat().st_mtime - 2 * uploads.PENDING_SECONDS
+    os.utime(folder, (two_days_ago, two_days_ago))
+    new = uploads.save_pending(user=sz_supervisor, data=b"y", filename="b.txt", jurisdiction=None)
+    assert uploads.load_pending(user=sz_supervisor, token=old) is None
+    assert uploads.load_pending(user=sz_supervisor, token=new) == (b"y", "b.txt", None)
