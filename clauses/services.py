@@ -99,19 +99,14 @@ def read_and_parse(
     result, parsed = parse_file(data=data, filename=filename)
     forced = _jurisdiction(jurisdiction) if jurisdiction else None
     known = {j.name: j for j in Jurisdiction.objects.all()}
-    documents = []
-    for doc in parsed.documents:
-        if not doc.clauses:
-            continue
-        documents.append((doc, forced or known.get(doc.jurisdiction or "")))
+    documents = [(doc, forced or known.get(doc.jurisdiction or "")) for doc in parsed.documents]
     gold = to_gold_dict(parsed)
-    gold["documents"] = [d for d in gold["documents"] if d.get("tasks") or d.get("non_tasks")]
     text_hash = hashlib.sha256(result.text.encode("utf-8")).hexdigest()
     return Intake(text_hash=text_hash, source_format=result.format, gold=gold, documents=documents)
 
 
 def parse_file(*, data: bytes, filename: str) -> tuple[ReadResult, ParsedFile]:
-    """Read and parse a file without touching the database.
+    """Read and parse a file without touching the database; keep the documents that have clauses.
 
     Raises DomainError with the reader's code for a file that cannot be read, and
     ``no_clauses`` for a readable file in which no numbered clause was found.
@@ -121,7 +116,11 @@ def parse_file(*, data: bytes, filename: str) -> tuple[ReadResult, ParsedFile]:
     except ReaderError as exc:
         raise DomainError(exc.code, exc.message) from exc
     parsed = parse_text(result.text, source_name=filename)
-    if not any(doc.clauses for doc in parsed.documents):
+    # a title line with nothing numbered under it is not a document to track
+    parsed = ParsedFile(
+        source_name=parsed.source_name, documents=[d for d in parsed.documents if d.clauses]
+    )
+    if not parsed.documents:
         raise DomainError(
             "no_clauses",
             _(
@@ -146,8 +145,7 @@ def _jurisdiction(value: str | Jurisdiction) -> Jurisdiction:
 def _unit_names(doc: ParsedDocument) -> list[str]:
     names = []
     for clause in doc.clauses:
-        if clause.is_task:
-            names.extend(clause.units or doc.addressees)
+        names.extend(clause.units or (doc.addressees if clause.is_task else []))
     return list(dict.fromkeys(names))
 
 
@@ -354,8 +352,11 @@ def _resolve_all(*, jurisdiction, planned, decisions, by, ip_address) -> dict[st
 
 
 def _apply_decision(*, name, decision: UnitDecision, jurisdiction, by, ip_address) -> Unit:
+    """Carry out a supervisor's decision on an unknown name: record an alias or create a unit."""
     if decision.unit_id:
-        unit = Unit.objects.filter(pk=decision.unit_id, jurisdiction=jurisdiction).first()
+        unit = Unit.objects.filter(
+            pk=decision.unit_id, jurisdiction=jurisdiction, is_active=True
+        ).first()
         if unit is None:
             raise DomainError(
                 "invalid_unit",
@@ -363,15 +364,32 @@ def _apply_decision(*, name, decision: UnitDecision, jurisdiction, by, ip_addres
                     id=decision.unit_id, jurisdiction=jurisdiction.name
                 ),
             )
-        alias = UnitAlias.objects.create(unit=unit, jurisdiction=jurisdiction, name=name)
+        # the spelling may still point at a unit that was deactivated: it moves to this one
+        alias, _created = UnitAlias.objects.update_or_create(
+            jurisdiction=jurisdiction,
+            normalized=normalize_name(name),
+            defaults={"unit": unit, "name": name},
+        )
         audit.record(
-            action="unit.alias_added", obj=alias, actor=by, after={"alias": name, "unit": unit.name}
+            action="unit.alias_added",
+            obj=alias,
+            actor=by,
+            after={"alias": name, "unit": unit.name},
+            ip_address=ip_address,
         )
         return unit
     if decision.create:
         if decision.kind not in UnitKind.values:
             raise DomainError(
                 "invalid_kind", _("Unknown unit kind “{kind}”.").format(kind=decision.kind)
+            )
+        taken = UnitAlias.objects.filter(jurisdiction=jurisdiction, normalized=normalize_name(name))
+        if taken.exists() or Unit.objects.filter(jurisdiction=jurisdiction, name=name).exists():
+            raise DomainError(
+                "unit_exists",
+                _("A unit named “{name}” already exists (inactive): map the name to it.").format(
+                    name=name
+                ),
             )
         unit = Unit.objects.create(jurisdiction=jurisdiction, name=name, kind=decision.kind)
         UnitAlias.objects.create(unit=unit, jurisdiction=jurisdiction, name=name)

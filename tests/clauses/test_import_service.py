@@ -223,3 +223,41 @@ def test_revision_lists_a_reworded_non_task_clause_and_keeps_every_task(registry
     assert entry.changed == ["(一)指导思想"]
     assert entry.added == entry.removed == []
     assert list(entry.document.tasks.order_by("order").values_list("pk", flat=True)) == ids_before
+
+
+def _guangzhou_plan(tmp_path, units):
+    path = tmp_path / "gz.txt"
+    path.write_text(
+        "广州市关于促进科技金融的若干措施\n\n一、主要任务\n\n"
+        f"（一）建设服务平台。建设全市统一的融资服务平台。（责任单位：{units}）\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_deactivated_units_spelling_can_be_mapped_to_its_successor(registry, tmp_path):
+    old = Unit.objects.get(jurisdiction__name="广州市", aliases__name="广东银保监局")
+    old.is_active = False
+    old.save()
+    successor = Unit.objects.get(jurisdiction__name="广州市", aliases__name="市地方金融监管局")
+    path = _guangzhou_plan(tmp_path, "广东银保监局")
+
+    entry = _import(path, decisions={"广东银保监局": UnitDecision(unit_id=successor.pk)})
+
+    alias = UnitAlias.objects.get(jurisdiction__name="广州市", name="广东银保监局")
+    assert alias.unit == successor
+    assert Assignment.objects.filter(
+        task__document=entry.documents[0].document, unit=successor
+    ).exists()
+
+
+def test_creating_a_unit_whose_name_is_taken_is_refused(registry, tmp_path):
+    old = Unit.objects.get(jurisdiction__name="广州市", aliases__name="广东银保监局")
+    old.is_active = False
+    old.save()
+    path = _guangzhou_plan(tmp_path, "广东银保监局")
+    before = table_counts()
+    with pytest.raises(DomainError) as caught:
+        _import(path, decisions={"广东银保监局": UnitDecision(create=True, kind="other")})
+    assert caught.value.code == "unit_exists"
+    assert table_counts() == before
