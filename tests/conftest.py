@@ -31,6 +31,21 @@ def seed(name_prefix: str) -> Path:
     return next(SEEDS.glob(f"{name_prefix}_*.txt"))
 
 
+def plan_file(tmp_path, *clauses: str, city: str = "深圳市", name: str = "plan.txt") -> Path:
+    """A small policy text of ``city`` with one section holding ``clauses`` (as printed)."""
+    path = tmp_path / name
+    body = "\n\n".join(clauses)
+    path.write_text(
+        f"{city}关于促进科技金融的若干措施\n\n一、主要任务\n\n{body}\n", encoding="utf-8"
+    )
+    return path
+
+
+def platform_clause(units: str) -> str:
+    """Clause （一） of the test plans, naming ``units`` in a （责任单位：…） note."""
+    return f"（一）建设服务平台。建设全市统一的融资服务平台。（责任单位：{units}）"
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests create many users; the production hasher is slow on purpose."""

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Unit
 from clauses.models import PolicyDocument
 from clauses.services import import_document
-from tests.conftest import api_client, seed, table_counts
+from tests.conftest import api_client, plan_file, platform_clause, seed, table_counts
 
 
 def _upload(path, name=None):
@@ -52,12 +52,7 @@ def test_preview_returns_the_gold_schema_and_writes_nothing(gz_supervisor):
 
 
 def test_preview_lists_unknown_units_with_suggestions(sz_supervisor, tmp_path):
-    path = tmp_path / "plan.txt"
-    path.write_text(
-        "深圳市关于促进科技金融的若干措施\n\n一、主要任务\n\n"
-        "（一）建设服务平台。建设融资服务平台。（责任单位：市科技创新局、市地方金融监管局）\n",
-        encoding="utf-8",
-    )
+    path = plan_file(tmp_path, platform_clause("市科技创新局、市地方金融监管局"))
     response = api_client(sz_supervisor).post(
         "/api/v1/documents/preview/", {"file": _upload(path)}, format="multipart"
     )
@@ -90,12 +85,7 @@ def test_import_creates_then_reimport_changes_nothing(gz_supervisor):
 
 
 def test_import_with_decisions_as_json(sz_supervisor, tmp_path):
-    path = tmp_path / "plan.txt"
-    path.write_text(
-        "深圳市关于促进科技金融的若干措施\n\n一、主要任务\n\n"
-        "（一）建设服务平台。建设融资服务平台。（责任单位：深圳市科技金融促进会）\n",
-        encoding="utf-8",
-    )
+    path = plan_file(tmp_path, platform_clause("深圳市科技金融促进会"))
     client = api_client(sz_supervisor)
     refused = client.post("/api/v1/documents/", {"file": _upload(path)}, format="multipart")
     assert refused.status_code == 400

@@ -8,7 +8,7 @@ from accounts.models import Unit, UnitAlias
 from clauses.choices import AssignmentRole
 from clauses.models import Clause, PolicyDocument
 from clauses.services import UnitDecision, import_document
-from tests.conftest import SEEDS, SHARED, seed, table_counts
+from tests.conftest import SEEDS, SHARED, plan_file, platform_clause, seed, table_counts
 from tracker.errors import DomainError
 from tracker.models import Assignment, AuditEvent, Task
 
@@ -115,12 +115,10 @@ def test_revision_that_drops_a_clause_lists_it_as_removed(registry, tmp_path):
 
 
 def test_lead_and_support_roles_follow_the_text(registry, tmp_path):
-    path = tmp_path / "plan.txt"
-    path.write_text(
-        "深圳市关于加快发展科技金融的工作方案\n\n一、重点任务\n\n"
-        "（一）加强信贷支持。鼓励银行加大科技信贷投放。（市地方金融监管局牵头，市科技创新委、中国人民银行深圳市分行配合）\n\n"
-        "（二）做好宣传。加强政策宣传解读。（责任单位：市科技创新委）\n",
-        encoding="utf-8",
+    path = plan_file(
+        tmp_path,
+        "（一）加强信贷支持。鼓励银行加大科技信贷投放。（市地方金融监管局牵头，市科技创新委、中国人民银行深圳市分行配合）",
+        "（二）做好宣传。加强政策宣传解读。（责任单位：市科技创新委）",
     )
     document = _import(path).documents[0].document
     first = document.tasks.get(order=1)
@@ -174,12 +172,7 @@ class TestBadInputLeavesEveryTableAsItWas:
         assert table_counts() == before
 
     def test_unknown_unit_waits_for_a_decision(self, tmp_path):
-        path = tmp_path / "plan.txt"
-        path.write_text(
-            "深圳市关于促进科技金融的若干措施\n\n一、主要任务\n\n"
-            "（一）建设服务平台。建设全市统一的融资服务平台。（责任单位：市科技创新局、市地方金融监管局）\n",
-            encoding="utf-8",
-        )
+        path = plan_file(tmp_path, platform_clause("市科技创新局、市地方金融监管局"))
         before = table_counts()
         with pytest.raises(DomainError) as caught:
             _import(path)
@@ -197,12 +190,7 @@ class TestBadInputLeavesEveryTableAsItWas:
         assert Assignment.objects.filter(task__document=entry.document, unit=target).exists()
 
     def test_unknown_unit_created_on_purpose(self, tmp_path):
-        path = tmp_path / "plan.txt"
-        path.write_text(
-            "深圳市关于促进科技金融的若干措施\n\n一、主要任务\n\n"
-            "（一）建设服务平台。建设全市统一的融资服务平台。（责任单位：深圳市科技金融促进会）\n",
-            encoding="utf-8",
-        )
+        path = plan_file(tmp_path, platform_clause("深圳市科技金融促进会"))
         units_before = Unit.objects.count()
         _import(path, decisions={"深圳市科技金融促进会": UnitDecision(create=True, kind="other")})
         assert Unit.objects.count() == units_before + 1
@@ -225,22 +213,12 @@ def test_revision_lists_a_reworded_non_task_clause_and_keeps_every_task(registry
     assert list(entry.document.tasks.order_by("order").values_list("pk", flat=True)) == ids_before
 
 
-def _guangzhou_plan(tmp_path, units):
-    path = tmp_path / "gz.txt"
-    path.write_text(
-        "广州市关于促进科技金融的若干措施\n\n一、主要任务\n\n"
-        f"（一）建设服务平台。建设全市统一的融资服务平台。（责任单位：{units}）\n",
-        encoding="utf-8",
-    )
-    return path
-
-
 def test_a_deactivated_units_spelling_can_be_mapped_to_its_successor(registry, tmp_path):
     old = Unit.objects.get(jurisdiction__name="广州市", aliases__name="广东银保监局")
     old.is_active = False
     old.save()
     successor = Unit.objects.get(jurisdiction__name="广州市", aliases__name="市地方金融监管局")
-    path = _guangzhou_plan(tmp_path, "广东银保监局")
+    path = plan_file(tmp_path, platform_clause("广东银保监局"), city="广州市")
 
     entry = _import(path, decisions={"广东银保监局": UnitDecision(unit_id=successor.pk)})
 
@@ -255,7 +233,7 @@ def test_creating_a_unit_whose_name_is_taken_is_refused(registry, tmp_path):
     old = Unit.objects.get(jurisdiction__name="广州市", aliases__name="广东银保监局")
     old.is_active = False
     old.save()
-    path = _guangzhou_plan(tmp_path, "广东银保监局")
+    path = plan_file(tmp_path, platform_clause("广东银保监局"), city="广州市")
     before = table_counts()
     with pytest.raises(DomainError) as caught:
         _import(path, decisions={"广东银保监局": UnitDecision(create=True, kind="other")})

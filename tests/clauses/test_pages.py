@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Unit
 from clauses.models import PolicyDocument
-from tests.conftest import seed, table_counts
+from tests.conftest import plan_file, platform_clause, seed, table_counts
 from tracker.models import Task
 
 
@@ -17,15 +17,12 @@ def browser(client, sz_supervisor):
     return client
 
 
-def _plan(tmp_path, units="市科技创新局、市地方金融监管局"):
-    path = tmp_path / "plan.txt"
-    path.write_text(
-        "深圳市关于促进科技金融的若干措施\n\n一、主要任务\n\n"
-        f"（一）建设服务平台。建设全市统一的融资服务平台。（责任单位：{units}）\n\n"
-        "（二）加强宣传。加强政策宣传解读。（责任单位：市地方金融监管局）\n",
-        encoding="utf-8",
+def _plan(tmp_path):
+    return plan_file(
+        tmp_path,
+        platform_clause("市科技创新局、市地方金融监管局"),
+        "（二）加强宣传。加强政策宣传解读。（责任单位：市地方金融监管局）",
     )
-    return path
 
 
 def test_anonymous_user_is_sent_to_login(client, db):
