@@ -140,3 +140,30 @@ def test_unconfirmed_previews_are_forgotten_after_a_day(settings, tmp_path, sz_s
     new = uploads.save_pending(user=sz_supervisor, data=b"y", filename="b.txt", jurisdiction=None)
     assert uploads.load_pending(user=sz_supervisor, token=old) is None
     assert uploads.load_pending(user=sz_supervisor, token=new) == (b"y", "b.txt", None)
+
+
+def _page_queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_document_pages_run_a_constant_number_of_queries(client, admin_user, registry):
+    from clauses.services import import_document
+
+    def imported(prefix):
+        path = seed(prefix)
+        return import_document(data=path.read_bytes(), filename=path.name).documents[0].document
+
+    client.force_login(admin_user)
+    small = imported("000")  # 20 tasks
+    list_small = _page_queries(client, "/")
+    large = imported("002")  # 32 tasks, and a second document in the list
+    imported("004")
+    assert _page_queries(client, "/") == list_small
+    assert _page_queries(client, f"/documents/{small.pk}/") == _page_queries(
+        client, f"/documents/{large.pk}/"
+    )
