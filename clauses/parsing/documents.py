@@ -12,19 +12,23 @@ from .metadata import (
     wrapped_title,
 )
 from .model import ParsedClause, ParsedDocument, ParsedFile, ParsedSection
+from .notes import find_note, parse_note
 from .structure import (
+    CLOSING_REASON,
     Node,
     Segment,
+    attachment_lists,
     build_outline,
+    folds_children,
     has_clauses,
     heading_title,
+    is_closing_text,
     non_task_reason,
     split_segments,
     title_and_body,
     wraps,
 )
 from .tables import Table, find_table
-from .units import find_note, parse_note
 from .values import find_targets, find_validity, parse_deadline
 
 _LEAD_RULE = re.compile(
@@ -57,16 +61,24 @@ def _document(segment: Segment, wrapper: Segment | None) -> ParsedDocument:
         wrapper = Segment(title=title, is_notice=True, lines=[])
         title = wrapped_title(title) or title
     doc = ParsedDocument(title=title, kind=title_kind(title))
-    lines = [line.strip() for line in segment.lines]
+    lines = attachment_lists([line.strip() for line in segment.lines])
     loose: list[str] = []
 
     table = find_table(lines)
     outline_lines = lines[: table.start] if table else lines
     preamble, nodes = build_outline(outline_lines)
     loose += preamble
-    _read_outline(doc, nodes, loose)
+    over_table = _heading_over_table(nodes) if table else None
+    if over_table is not None:
+        nodes.remove(over_table)
+    styles = _read_outline(doc, nodes, loose)
     if table is not None:
-        _read_table(doc, table)
+        _read_table(doc, table, over_table)
+        # Text after the table (保障措施, closing words) is read like any outline.
+        tail, after_nodes = build_outline(lines[table.end :])
+        loose += tail
+        styles |= {n.label.style for n in (over_table, *after_nodes) if n and n.parent is None}
+        _read_outline(doc, after_nodes, loose, styles)
     for i, clause in enumerate(doc.clauses, start=1):
         clause.order = i
 
@@ -110,10 +122,32 @@ def _document(segment: Segment, wrapper: Segment | None) -> ParsedDocument:
     return doc
 
 
-def _read_outline(doc: ParsedDocument, nodes: list[Node], loose: list[str]) -> None:
-    heading_styles = {node.label.style for node in nodes if node.children}
+def _heading_over_table(nodes: list[Node]) -> Node | None:
+    """The numbered heading printed right above a task table (二、重点任务), if any."""
+    last = nodes[-1] if nodes else None
+    if last is None or last.children or any(x.strip() for x in last.lines):
+        return None
+    title, body = title_and_body([last.label.rest])
+    return last if title and not body else None
+
+
+def _read_outline(
+    doc: ParsedDocument, nodes: list[Node], loose: list[str], styles: frozenset | set = frozenset()
+) -> set:
+    """Add the outline's sections and clauses to the document; return its heading styles."""
+    folded = {id(node) for node in nodes if node.children and folds_children(node)}
+    heading_styles = {n.label.style for n in nodes if n.children and id(n) not in folded}
+    heading_styles |= styles
+    inside = {id(kid) for node in nodes if id(node) in folded for kid in node.children}
     for node in nodes:
-        if node.children:
+        if id(node) in inside:
+            continue
+        if id(node) in folded:
+            lines = [*node.lines]
+            for kid in node.children:
+                lines += [kid.line, *kid.lines]
+            node = Node(label=node.label, line=node.line, lines=lines, parent=node.parent)
+        elif node.children:
             doc.sections.append(
                 ParsedSection(
                     label=node.label.text,
@@ -139,15 +173,25 @@ def _read_outline(doc: ParsedDocument, nodes: list[Node], loose: list[str]) -> N
                     )
                 )
         doc.clauses.append(clause)
+    return heading_styles
 
 
 def _clause(node: Node, loose: list[str]) -> ParsedClause:
     lines = [node.label.rest, *node.lines]
     while lines and not lines[-1].strip():
         lines.pop()
+    # A closing paragraph under the last clause (本方案自印发之日起施行。) is the document's.
+    filled = sum(1 for x in lines if x.strip())
+    closing: list[str] = []
+    while filled > 1 and is_closing_text(lines[-1]):
+        closing.append(lines.pop())
+        filled -= 1
+        while lines and not lines[-1].strip():
+            lines.pop()
     found = find_note(lines)
     note = None
     if found is not None:
+        loose += [found.after] if found.after else []
         loose += lines[found.line_index + 1 :]
         body_lines = lines[: found.line_index - found.extra_lines]
         if found.body_before:
@@ -155,6 +199,7 @@ def _clause(node: Node, loose: list[str]) -> ParsedClause:
         note = parse_note(found.raw)
     else:
         body_lines = lines
+    loose += closing[::-1]
     title, body = title_and_body(body_lines)
     clause = ParsedClause(
         order=0,
@@ -174,10 +219,21 @@ def _clause(node: Node, loose: list[str]) -> ParsedClause:
     reason = non_task_reason(title)
     if reason:
         clause.is_task, clause.non_task_reason = False, reason
+    elif is_closing_text(body or title or ""):
+        clause.is_task, clause.non_task_reason = False, CLOSING_REASON
     return clause
 
 
-def _read_table(doc: ParsedDocument, table: Table) -> None:
+def _read_table(doc: ParsedDocument, table: Table, over: Node | None) -> None:
+    if over is not None:
+        doc.sections.append(
+            ParsedSection(
+                label=over.label.text,
+                title=heading_title(over.label.rest),
+                heading=over.heading,
+                order=len(doc.sections) + 1,
+            )
+        )
     for line, label in table.sections:
         doc.sections.append(
             ParsedSection(
@@ -206,7 +262,7 @@ def _read_table(doc: ParsedDocument, table: Table) -> None:
         clause = ParsedClause(
             order=0,
             label=(row.seq or str(index)).strip(),
-            section_heading=row.section,
+            section_heading=row.section or (over.heading if over else None),
             title=title,
             body=body,
             unit_text=raw or None,

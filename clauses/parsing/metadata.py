@@ -103,6 +103,14 @@ def is_title_head(line: str) -> bool:
     return not squash(line).endswith(UNIT_SUFFIXES)
 
 
+_TAIL_RE = re.compile(r"^的?(?:" + _KIND_ALT + r")(?:[（(][^（()）]{1,24}[)）])?$")
+
+
+def is_title_tail(line: str) -> bool:
+    """Whether a line is only the end of a title cut before its kind (… / 实施方案, … / 的通知)."""
+    return len(line) <= 16 and bool(_TAIL_RE.match(line))
+
+
 def wrapped_title(notice: str) -> str | None:
     """The title a notice forwards: 《X》 when quoted, else the words between 印发 and 的通知."""
     m = re.search(r"《([^《》]{2,120})》", notice)

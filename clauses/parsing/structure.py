@@ -10,7 +10,14 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from .metadata import is_notice_title, is_title_head, is_title_line, wrapped_title
+from .metadata import (
+    is_notice_title,
+    is_title_head,
+    is_title_line,
+    is_title_tail,
+    wrapped_title,
+)
+from .notes import find_note
 from .tables import find_table
 from .text import Label, first_sentence, match_label, squash
 
@@ -213,6 +220,28 @@ def build_outline(lines: list[str]) -> tuple[list[str], list[Node]]:
     return preamble, nodes
 
 
+_ATTACHMENT = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十]{0,3}\s*[：:．.、]?")
+
+
+def attachment_lists(lines: list[str]) -> list[str]:
+    """The lines with attachment lists blanked: 附件：1.重点任务分解表 / 2.指标体系 names files,
+    it asks nothing, and its numbers are not clauses."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        if not _ATTACHMENT.match(out[i]) or len(out[i]) > 80:
+            i += 1
+            continue
+        out[i] = ""
+        i += 1
+        while i < len(out) and out[i] and match_label(out[i]) and len(out[i]) <= 60:
+            if re.search(r"[。；;！？]", out[i]):
+                break
+            out[i] = ""
+            i += 1
+    return out
+
+
 def split_segments(lines: list[str]) -> list[Segment]:
     """Cut a file into document candidates at title lines.
 
@@ -229,7 +258,10 @@ def split_segments(lines: list[str]) -> list[Segment]:
         label_count.append(label_count[-1] + (lab is not None))
     starts: list[tuple[int, int, str]] = []  # (first line, title line, title)
     for i, line in enumerate(lines):
-        if not line or not is_title_line(line):
+        if not line:
+            continue
+        head = _cut_title_head(lines, i, starts[-1][1] if starts else -1)
+        if not is_title_line(line) and head is None:
             continue
         if starts:
             prev_title_line = starts[-1][1]
@@ -243,7 +275,9 @@ def split_segments(lines: list[str]) -> list[Segment]:
         while j >= 0 and not lines[j]:
             j -= 1
         floor = starts[-1][1] if starts else -1
-        if j > floor and is_title_head(lines[j]) and not is_title_line(lines[j]):
+        if head is not None:
+            first, title = head, lines[head] + line
+        elif j > floor and is_title_head(lines[j]) and not is_title_line(lines[j]):
             first, title = j, lines[j] + line
         starts.append((first, i, title))
     segments: list[Segment] = []
@@ -261,6 +295,18 @@ def split_segments(lines: list[str]) -> list[Segment]:
             )
         )
     return segments
+
+
+def _cut_title_head(lines: list[str], i: int, floor: int) -> int | None:
+    """The line holding the first part of a title whose line ``i`` is only the kind (实施方案)."""
+    if not is_title_tail(lines[i]):
+        return None
+    j = i - 1
+    while j > floor and not lines[j]:
+        j -= 1
+    if j <= floor or i - j > 3 or match_label(lines[j]) or is_title_line(lines[j]):
+        return None
+    return j if is_title_line(lines[j] + lines[i]) else None
 
 
 def _cells_like(line: str) -> bool:
@@ -332,8 +378,10 @@ def title_and_body(lines: list[str]) -> tuple[str | None, str]:
     first, rest = lines[0], [x for x in lines[1:] if x]
     # A heading on a line of its own (its body follows on the next lines).
     alone = not re.search(r"[。！？!?]", first[:-1]) and (rest or first[-1:] not in "。.")
-    if alone and is_heading_phrase(first, max_len=60):
-        return first.rstrip("。.：:"), "\n".join(rest)
+    # Over its body a heading may end with a semicolon (持续破除市场准入壁垒；).
+    head = first.rstrip("；;") if rest else first
+    if alone and is_heading_phrase(head, max_len=60):
+        return head.rstrip("。.：:"), "\n".join(rest)
     sentence, after = first_sentence(first)
     if sentence != first and is_heading_phrase(sentence):
         body = "\n".join([after.strip(), *rest]) if after.strip() else "\n".join(rest)
@@ -342,6 +390,52 @@ def title_and_body(lines: list[str]) -> tuple[str | None, str]:
     if split is not None:
         return split[0], "\n".join([split[1], *rest])
     return None, "\n".join([first, *rest])
+
+
+_CLOSING = re.compile(
+    r"施行|生效|有效期|失效|废止|负责解释|解释权|由[^。；;]{1,40}解释|(?:起|之日)(?:正式)?(?:实施|执行)|"
+    r"为准|从其规定|不再执行|停止执行"
+)
+_SENTENCES = re.compile(r"[^。；;！？!?]+")
+CLOSING_REASON = "closing clause: effective date, validity or interpretation"
+
+
+def is_closing_text(text: str) -> bool:
+    """Whether every sentence of a clause only says when it takes effect, how long it is valid,
+    who interprets it or what it repeals (本措施自2024年4月1日起施行，有效期3年): nobody is
+    asked to act."""
+    sentences = [x.strip() for x in _SENTENCES.findall(text) if x.strip()]
+    return bool(sentences) and all(
+        _CLOSING.search(x) and not _MODAL.search(re.sub("负责解释", "", x)) for x in sentences
+    )
+
+
+_SHORT_ITEM = 150
+
+
+def folds_children(node: Node) -> bool:
+    """Whether a clause's numbered sub-items ((1)…；(2)… or ①…②…) are part of its body.
+
+    The clause introduces them (its line carries a sentence or ends with a colon, or text
+    stands between it and its first item) and either one note after the last item names the
+    units of them all, or no item has a note and every item is short. Section headings
+    (一、重点任务) introduce nothing, so their clauses stay clauses.
+    """
+    kids = node.children
+    if not kids or any(k.children for k in kids):
+        return False
+    rest = node.label.rest.strip()
+    intro = rest.endswith(("：", ":")) or "。" in rest or any(x.strip() for x in node.lines)
+    if not intro:
+        return False
+    notes = [find_note([k.label.rest, *k.lines]) for k in kids]
+    if any(notes[:-1]):
+        return False
+    last = notes[-1]
+    if last is not None:
+        # The note must stand on a line of its own under the last item, not end that item.
+        return last.line_index - last.extra_lines > 0 and not last.body_before
+    return all(len(k.label.rest) + sum(map(len, k.lines)) <= _SHORT_ITEM for k in kids)
 
 
 def non_task_reason(title: str | None) -> str | None:

@@ -81,6 +81,7 @@ class Table:
     """A task table found in a document and the sections its label rows open."""
 
     start: int
+    end: int = 0  # the first line after the table
     rows: list[TableRow] = field(default_factory=list)
     sections: list[tuple[str, str]] = field(default_factory=list)  # (line, label text)
 
@@ -96,7 +97,8 @@ _CONTAINS = re.compile(
 def column_kind(cell: str) -> str | None:
     """The kind of a header cell (seq, task, detail, lead, co, resp, time), or None."""
     cell = squash(cell).strip("|")
-    if not cell or len(cell) > 12:
+    # A header names a column; 牵头单位：市科技局 is a note with its value.
+    if not cell or len(cell) > 12 or any(ch in cell for ch in "：:。；;，,"):
         return None
     if cell in _EXACT:
         return _EXACT[cell]
@@ -150,10 +152,17 @@ def find_table(lines: list[str]) -> Table | None:
     return None
 
 
+def _is_row(line: str) -> bool:
+    cells = _cells(line)
+    return cells is not None and sum(1 for c in cells if c) > 1
+
+
 def _read_delimited(lines: list[str], start: int, kinds: list[str | None]) -> Table:
-    table = Table(start=start)
+    # The table ends after its last row: text after it (保障措施, 附件) is the document's again.
+    end = next((i + 1 for i in range(len(lines) - 1, start, -1) if _is_row(lines[i])), start + 1)
+    table = Table(start=start, end=end)
     section = None
-    for line in lines[start + 1 :]:
+    for line in lines[start + 1 : end]:
         if not line:
             continue
         cells = _cells(line)
@@ -212,6 +221,29 @@ def _assign(cells: list[str], kinds: list[str | None]) -> dict[str, str]:
     return row
 
 
+def _ends_cell_table(
+    lines: list[str], i: int, current: list[str], has_seq: bool, width: int
+) -> bool:
+    """Whether line ``i`` is past a table flattened one cell per line.
+
+    An attachment line ends it; with a serial column, so does a full row followed by more
+    text, and a numbered heading that no serial number follows.
+    """
+    line = lines[i]
+    if line.startswith(("附件", "附：", "附:")):
+        return True
+    if not has_seq:
+        return False
+    if len(current) >= width:
+        return True
+    label = match_label(line)
+    # Inside a row a numbered line is a cell's sub-item, unless it is a part heading (三、…).
+    if label and (not current or label.style == ("cn", "dun")):
+        nxt = next((x for x in lines[i + 1 :] if x), "")
+        return not _SEQ_CELL.match(nxt)
+    return False
+
+
 def _read_cell_lines(lines: list[str], start: int, end: int, kinds: list[str | None]) -> Table:
     table = Table(start=start)
     has_seq = "seq" in kinds
@@ -228,7 +260,9 @@ def _read_cell_lines(lines: list[str], start: int, end: int, kinds: list[str | N
             if any(k != "seq" for k in row):
                 table.rows.append(TableRow(cells=row, section=section, seq=seq))
 
-    for line in lines[end:]:
+    table.end = len(lines)
+    for i in range(end, len(lines)):
+        line = lines[i]
         if not line:
             continue
         label = match_label(line)
@@ -236,6 +270,9 @@ def _read_cell_lines(lines: list[str], start: int, end: int, kinds: list[str | N
             flush()
             current, seq = [], line
             continue
+        if _ends_cell_table(lines, i, current, has_seq, len(body_kinds)):
+            table.end = i
+            break
         if label and not current and len(line) <= 40:
             flush()
             current, seq = [], None

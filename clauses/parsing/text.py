@@ -27,7 +27,7 @@ _LABEL_RE = re.compile(
 )
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_LABEL_START = frozenset("一二三四五六七八九十百零〇（(0123456789第" + _CIRCLED)
+_LABEL_START = frozenset("一二三四五六七八九十百零〇（(0123456789０１２３４５６７８９第" + _CIRCLED)
 
 
 def cn_to_int(text: str) -> int | None:

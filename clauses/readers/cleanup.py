@@ -32,9 +32,12 @@ _PRINT_TOKENS = re.compile(
     r"字体|大|中|小|默认|分享到)[】\]]?"
 )
 _STRONG_FOOTER = re.compile(
-    r"版权所有|Copyright|©|ICP备|ICP证|网站标识码|公网安备|技术支持\s*[:：]|主办单位\s*[:：]|"
-    r"承办单位\s*[:：]|网站地图|联系我们\s*$|隐私政策|免责声明"
+    r"版权所有|Copyright|©|ICP备|ICP证|网站标识码|公网安备|技术支持\s*[:：]|"
+    r"网站地图|联系我们\s*$|隐私政策|免责声明"
 )
+# 主办单位：/承办单位： name a web site's owner in a footer, but also the units of a clause;
+# only a footer run that holds a strong signal too is dropped.
+_SITE_OWNER = re.compile(r"(?:主办|承办)单位\s*[:：]")
 _CONTACT = re.compile(
     r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{1,63}|(?:电话|传真|热线|邮编|邮箱|E-?mail)\s*[:：]|"
     r"^\+?\d{2,4}[- ]?\d{7,8}$|\d{3,4}-\d{7,8}",
@@ -69,8 +72,8 @@ def clean_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
     text = _BOOKMARK.sub("", text)
     lines = [_SPACES.sub(" ", line).strip(" ") for line in text.split("\n")]
+    lines = _drop_footer(lines)  # first, while the footer's strong lines are still there
     lines = _drop_chrome(lines)
-    lines = _drop_footer(lines)
     lines = _join_cut_lines(lines)
     out: list[str] = []
     for line in lines:
@@ -115,6 +118,7 @@ def _drop_chrome(lines: list[str]) -> list[str]:
 def _drop_footer(lines: list[str]) -> list[str]:
     """Cut the trailing run of short chrome-like lines from its first contact/footer line."""
     first_signal = None
+    owner_lines: list[int] = []
     i = len(lines) - 1
     while i >= 0:
         line = lines[i]
@@ -122,12 +126,14 @@ def _drop_footer(lines: list[str]) -> list[str]:
             signal = len(line) <= 120 and bool(_CONTACT.search(line) or _STRONG_FOOTER.search(line))
             if signal:
                 first_signal = i
+            elif len(line) <= 120 and _SITE_OWNER.search(line):
+                owner_lines.append(i)
             elif len(line) > 50 or "。" in line:
                 break
         i -= 1
     if first_signal is None:
         return lines
-    return lines[:first_signal]
+    return lines[: min([first_signal, *owner_lines])]
 
 
 def _looks_like_heading(line: str) -> bool:

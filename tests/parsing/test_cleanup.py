@@ -81,3 +81,24 @@ def test_table_cells_on_lines_of_their_own_are_not_joined():
     text = "序号\n工作任务\n责任单位\n完成时限\n1\n推进一网通办\n区数据局牵头，区司法局配合\n2025年底前"
 
     assert clean_text(text) == text
+
+
+def test_page_number_lines_inside_a_clause_are_removed_and_the_cut_mended():
+    text = (
+        "（七）完善统计监测。建立服务业统计监测制度，定期发布运行\n- 3 -\n情况分析报告。\n"
+        "（八）加大金融支持。引导金融机构创新金融产品和服务方式，满足企业多样\n第 3 页 共 10 页\n"
+        "化融资需求。"
+    )
+
+    assert clean_text(text).split("\n") == [
+        "（七）完善统计监测。建立服务业统计监测制度，定期发布运行情况分析报告。",
+        "（八）加大金融支持。引导金融机构创新金融产品和服务方式，满足企业多样化融资需求。",
+    ]
+
+
+def test_site_owner_line_is_footer_only_beside_other_footer_lines():
+    clause_note = "（一）加强统筹。统筹推进。\n主办单位：市商务局"
+    footer = "正文结束。\n\n主办单位：某市人民政府办公厅\n网站标识码：1234567890\n"
+
+    assert clean_text(clause_note) == clause_note
+    assert clean_text(footer) == "正文结束。"

@@ -22,6 +22,10 @@ ADVERSARIAL = {
     "years": "到2025年" + " " * SIZE + "底前",
     "flattened table": "序号\n重点任务\n牵头单位\n配合单位\n"
     + "1\n任务\n市科技局\n市财政局\n" * (SIZE // 20),
+    "inline markers": "（一）任务。" + "。责任单位：x" * (SIZE // 8),
+    "time-limit groups": "（一）任务。" + "（完成时限：2025年）" * (SIZE // 12),
+    "closing lines": "（一）任务。\n" + "本措施自印发之日起施行。\n" * (SIZE // 12),
+    "sub-items": "1．加强融资支持：\n" + "(1)推动；\n" * (SIZE // 8),
     "elided prefixes": "（一）任务。（责任单位：人行某省分行信贷处"
     + "、货币处" * (SIZE // 4)
     + "）",

@@ -2,6 +2,8 @@
 
 from datetime import date
 
+import pytest
+
 from clauses.parsing import parse_text
 from clauses.readers.cleanup import clean_text
 
@@ -195,3 +197,184 @@ def test_task_table_flattened_one_cell_per_line():
         ["区住房建设局"],
         "年内",
     )
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "四、其他事项。本措施自2024年4月1日起施行，有效期3年。",
+        "四、本政策由市科技局负责解释，自发布之日起施行。",
+        "四、本办法自印发之日起实施",
+        "四、附则\n本措施自2024年4月1日起施行，此前有关规定与本措施不一致的，以本措施为准。",
+    ],
+)
+def test_closing_clause_is_not_a_task_whatever_its_heading(closing):
+    doc = parse_one(
+        "某市推动制造业高质量发展若干政策\n\n一、加大信贷支持力度。引导银行增加贷款。（责任单位：市金融办）\n"
+        "二、强化用地保障。优先保障用地。（责任单位：市自然资源局）\n"
+        "三、优化审批服务。压缩审批时限。（责任单位：市行政审批局）\n" + closing + "\n"
+    )
+
+    last = doc.clauses[-1]
+    assert (last.label, last.is_task, last.units) == ("四、", False, [])
+    assert last.non_task_reason
+    assert [c.is_task for c in doc.clauses[:3]] == [True, True, True]
+
+
+def test_a_clause_that_also_asks_for_action_is_still_a_task():
+    doc = parse_one(
+        "某市若干措施\n\n一、抓好落实。本措施自印发之日起施行，各区要抓好落实。\n二、加强宣传。做好政策解读。\n"
+    )
+
+    assert [c.is_task for c in doc.clauses] == [True, True]
+
+
+def test_flat_document_whose_top_level_items_are_the_clauses():
+    doc = parse_one(
+        "某市金融支持实体经济若干措施\n\n为加大金融支持力度，制定本措施。\n"
+        "一、加大信贷支持力度。引导银行增加制造业中长期贷款。（责任单位：市金融办、人民银行市分行）\n"
+        "二、降低融资成本。推动贷款利率稳中有降。（责任单位：人民银行市分行）\n"
+        "三、本措施自印发之日起施行。\n"
+    )
+
+    assert [(c.label, c.title, c.section_heading, c.units, c.is_task) for c in doc.clauses] == [
+        ("一、", "加大信贷支持力度", None, ["市金融办", "人民银行市分行"], True),
+        ("二、", "降低融资成本", None, ["人民银行市分行"], True),
+        ("三、", None, None, [], False),
+    ]
+
+
+def test_articles_are_clauses():
+    doc = parse_one(
+        "某市支持科技创新若干政策\n\n第一条 支持研发投入。对企业研发投入给予补助。（责任单位：市科技局）\n"
+        "第二条 支持人才引进。对引进人才给予奖励。（责任单位：市人社局）\n"
+        "第三条 本政策由市科技局负责解释，自发布之日起施行。\n"
+    )
+
+    assert [(c.label, c.title, c.units, c.is_task) for c in doc.clauses] == [
+        ("第一条", "支持研发投入", ["市科技局"], True),
+        ("第二条", "支持人才引进", ["市人社局"], True),
+        ("第三条", None, [], False),
+    ]
+
+
+def test_full_width_numbers_and_heading_ending_with_a_semicolon():
+    doc = parse_one(
+        "某省促进民营经济发展若干措施\n\n一、优化发展环境\n１．持续破除市场准入壁垒；\n"
+        "全面落实市场准入负面清单制度。（责任单位：省发展改革委）\n"
+        "２．强化公平竞争审查\n开展政策措施清理。（省市场监管局牵头，省司法厅配合）\n"
+    )
+
+    assert [(c.label, c.title, c.body, c.section_heading) for c in doc.clauses] == [
+        ("１．", "持续破除市场准入壁垒", "全面落实市场准入负面清单制度。", "一、优化发展环境"),
+        ("２．", "强化公平竞争审查", "开展政策措施清理。", "一、优化发展环境"),
+    ]
+
+
+def test_sub_items_under_one_note_are_the_body_of_their_clause():
+    doc = parse_one(
+        "某省促进民营经济发展若干措施\n\n二、加大要素支持\n3．加强融资支持。扩大民营企业贷款规模：\n"
+        "(1)推动银行机构加大首贷投放；\n(2)扩大政府性融资担保覆盖面。\n"
+        "（责任单位：人民银行某省分行、省财政厅）\n4．保障用地需求。\n①优先保障重点项目用地；\n"
+        "②盘活存量低效用地。\n（省自然资源厅、省发展改革委按职责分工负责）\n"
+    )
+
+    assert [(c.label, c.title, c.units) for c in doc.clauses] == [
+        ("3．", "加强融资支持", ["人民银行某省分行", "省财政厅"]),
+        ("4．", "保障用地需求", ["省自然资源厅", "省发展改革委"]),
+    ]
+    body = clause(doc, "3．").body
+    assert body.startswith("扩大民营企业贷款规模：") and body.endswith("担保覆盖面。")
+    assert clause(doc, "4．").body == "①优先保障重点项目用地；\n②盘活存量低效用地。"
+
+
+def test_sub_items_with_notes_of_their_own_stay_clauses():
+    doc = parse_one(
+        "某省行动方案\n\n一、重点任务\n（一）提升服务能力。围绕以下方面开展工作：\n"
+        "1.组建服务机构。鼓励设立支行。（责任单位：省金融局）\n2.丰富金融产品。推出新产品。（责任单位：人民银行某省分行）\n"
+    )
+
+    assert [(c.label, c.section_heading) for c in doc.clauses] == [
+        ("1.", "（一）提升服务能力"),
+        ("2.", "（一）提升服务能力"),
+    ]
+
+
+def test_table_after_its_heading_and_text_after_the_table():
+    doc = parse_one(
+        "某市推进数字政府建设\n\n实施方案\n\n为加快推进数字政府建设，制定本方案。\n一、工作目标\n"
+        "到2025年底，全程网办率达到90%以上。\n二、重点任务\n"
+        "序号 | 重点任务 | 工作措施 | 牵头单位 | 配合单位 | 完成时限\n"
+        "1 | 推进一网通办 | 实现全程网办。 | 市政务服务数据局 | 市发展改革委、市司法局 | 2025年12月底前\n"
+        "2 | 建设城市大脑 | 建设运行中枢。 | 市大数据中心 | 各区、县（市）人民政府 | 长期\n"
+        "三、保障措施\n加强组织领导，建立工作专班。\n附件：1.重点任务分解表\n2.数字政府建设指标体系\n"
+    )
+
+    assert doc.title == "某市推进数字政府建设实施方案"
+    tasks = [(c.label, c.section_heading, c.title, c.units) for c in doc.clauses if c.is_task]
+    assert tasks == [
+        ("1", "二、重点任务", "推进一网通办", ["市政务服务数据局", "市发展改革委", "市司法局"]),
+        ("2", "二、重点任务", "建设城市大脑", ["市大数据中心", "各区、县（市）人民政府"]),
+    ]
+    assert clause(doc, "2").body == "建设运行中枢。"
+    assert [c.label for c in doc.clauses if not c.is_task] == ["一、", "三、"]
+
+
+def test_table_one_cell_per_line_ends_at_the_next_part():
+    doc = parse_one(
+        "某市推进数字政府建设实施方案\n一、重点任务\n序号\n重点任务\n工作措施\n牵头单位\n配合单位\n完成时限\n"
+        "1\n推进一网通办\n实现全程网办。\n市政务服务数据局\n市司法局\n2025年12月底前\n"
+        "2\n强化数据安全\n落实分类分级保护。\n市委网信办\n市公安局\n长期\n"
+        "二、保障措施\n加强组织领导，建立工作专班。\n"
+    )
+
+    assert [(c.label, c.section_heading, c.units, c.is_task) for c in doc.clauses] == [
+        ("1", "一、重点任务", ["市政务服务数据局", "市司法局"], True),
+        ("2", "一、重点任务", ["市委网信办", "市公安局"], True),
+        ("二、", None, [], False),
+    ]
+    assert clause(doc, "2").deadline == "长期"
+
+
+def test_notice_addressees_with_collective_county_names_and_attachment_list():
+    doc = parse_one(
+        "某市人民政府关于印发某市推动制造业高质量发展若干政策的通知\n某政规〔2024〕3号\n"
+        "各区、县（市）人民政府，市政府各部门、各直属单位：\n现将《某市推动制造业高质量发展若干政策》印发给你们。\n"
+        "附件：某市推动制造业高质量发展若干政策\n某市人民政府\n2024年3月1日\n\n"
+        "某市推动制造业高质量发展若干政策\n\n一、加大信贷支持力度。增加贷款。（责任单位：市金融办、各区、县（市）人民政府）\n"
+    )
+
+    assert doc.addressees == ["各区、县（市）人民政府", "市政府各部门", "各直属单位"]
+    assert doc.clauses[0].units == ["市金融办", "各区、县（市）人民政府"]
+
+
+def test_closing_paragraph_under_the_last_clause_is_not_its_body():
+    doc = parse_one(
+        "某市关于促进消费的若干措施\n一、促进汽车消费。开展汽车促销活动。\n二、扩大家电消费。支持家电以旧换新。\n"
+        "本措施自2024年1月1日起施行，有效期2年。\n"
+    )
+
+    assert doc.clauses[-1].body == "支持家电以旧换新。"
+    assert (doc.effective_from, doc.valid_years) == (date(2024, 1, 1), 2)
+
+
+def test_title_cut_before_the_notice_word():
+    doc = parse_one(
+        "某市人民政府办公厅关于印发《某市推进数字政府建设实施方案》\n的通知\n各区人民政府：\n现印发给你们。\n"
+        "某市人民政府办公厅\n2025年1月2日\n\n某市推进数字政府建设实施方案\n"
+        "一、重点任务\n（一）推进一网通办。实现全程网办。（责任单位：市政务服务数据局）\n"
+    )
+
+    assert doc.title == "某市推进数字政府建设实施方案"
+    assert doc.issuers == ["某市人民政府办公厅"]
+    assert doc.addressees == ["各区人民政府"]
+
+
+def test_table_unit_cell_with_a_role_mark():
+    doc = parse_one(
+        "某区优化营商环境实施方案\n序号\t重点任务\t工作措施\t责任单位\t完成时限\n"
+        "1\t推进一网通办\t实现全程网办。\t区政务服务数据局（牵头）、区司法局\t2025年底前\n"
+    )
+
+    (c,) = doc.clauses
+    assert (c.lead_units, c.co_units) == (["区政务服务数据局"], ["区司法局"])

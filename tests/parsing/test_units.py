@@ -1,8 +1,11 @@
 """Responsible-unit notes in the forms policy documents print them."""
 
+from datetime import date
+
 import pytest
 
-from clauses.parsing.units import parse_note, split_units
+from clauses.parsing.notes import parse_note
+from clauses.parsing.units import split_units
 
 from .helpers import clause, parse_one
 
@@ -183,3 +186,131 @@ def test_clause_that_names_no_unit_is_still_a_task():
     )
 
     assert [(c.units, c.is_task) for c in doc.clauses] == [([], True), ([], True)]
+
+
+def test_inline_note_without_brackets_ends_the_paragraph():
+    doc = parse_one(
+        "某市关于支持科技创新的若干措施\n\n"
+        "第一条 支持企业研发投入。对企业研发投入给予补助。责任单位：市科技局、市财政局。\n"
+        "第二条 加强人才引进。引进高层次人才。牵头单位：市人社局；配合单位：市科技局、市教育局。\n"
+    )
+
+    first, second = doc.clauses
+    assert first.units == ["市科技局", "市财政局"]
+    assert first.body == "对企业研发投入给予补助。"
+    assert second.lead_units == ["市人社局"]
+    assert second.co_units == ["市科技局", "市教育局"]
+    assert second.body == "引进高层次人才。"
+
+
+@pytest.mark.parametrize(
+    "marker", ["责任部门", "牵头部门", "责任主体", "实施主体", "承办单位", "主办单位"]
+)
+def test_every_marker_in_brackets_inline_and_on_its_own_line(marker):
+    doc = parse_one(
+        DOC_HEAD
+        + f"（一）加强统筹。统筹推进。（{marker}：市发展改革委）\n"
+        + f"（二）强化督办。定期督办。{marker}：市政府督查室。\n"
+        + f"（三）做好宣传。加强宣传。\n{marker}：市委宣传部\n"
+    )
+
+    assert [c.units for c in doc.clauses] == [["市发展改革委"], ["市政府督查室"], ["市委宣传部"]]
+
+
+def test_co_department_markers_give_lead_and_co_units():
+    doc = parse_one(
+        DOC_HEAD
+        + "（一）优化审批。压缩审批时限。（牵头部门：市行政审批局；配合部门：市住房城乡建设局）\n"
+        + "（二）保障用地。优先保障用地。主办单位：市自然资源局；协办单位：市发展改革委。\n"
+    )
+
+    assert [(c.lead_units, c.co_units) for c in doc.clauses] == [
+        (["市行政审批局"], ["市住房城乡建设局"]),
+        (["市自然资源局"], ["市发展改革委"]),
+    ]
+
+
+def test_marker_inside_a_sentence_or_a_bracket_is_not_an_inline_note():
+    doc = parse_one(
+        DOC_HEAD
+        + "（一）压实责任。明确责任单位：各区要建立台账。（牵头单位：市发展改革委；配合单位：市财政局）\n"
+    )
+
+    c = clause(doc, "（一）")
+    assert c.body == "明确责任单位：各区要建立台账。"
+    assert c.units == ["市发展改革委", "市财政局"]
+
+
+def test_inline_note_stops_before_a_sentence_that_is_not_part_of_it():
+    doc = parse_one(
+        DOC_HEAD + "（一）加强统筹。统筹推进。责任单位：市发展改革委。本条所称企业是指规上企业。\n"
+    )
+
+    assert clause(doc, "（一）").units == ["市发展改革委"]
+
+
+@pytest.mark.parametrize(
+    ("printed", "names"),
+    [
+        ("各区、县（市）人民政府", ["各区、县（市）人民政府"]),
+        ("市金融办、各区、县(市)政府", ["市金融办", "各区、县(市)政府"]),
+        ("各县（市、区）人民政府、市财政局", ["各县（市、区）人民政府", "市财政局"]),
+        ("各区县（市）", ["各区县（市）"]),
+        ("各市、县人民政府和市有关部门", ["各市、县人民政府", "市有关部门"]),
+        ("各区、市直各部门", ["各区", "市直各部门"]),
+    ],
+)
+def test_collective_names_with_levels_stay_whole(printed, names):
+    assert split_units(printed) == names
+
+
+def test_role_marks_after_names_split_lead_and_co():
+    note = parse_note("责任单位：市发展改革委（牵头）、市财政局、市商务局")
+
+    assert note.units == ["市发展改革委", "市财政局", "市商务局"]
+    assert note.lead == ["市发展改革委"]
+    assert note.co == ["市财政局", "市商务局"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "市商务局、市发展改革委按职责分工抓好落实",
+        "市商务局、市发展改革委按职责分工负责",
+        "市商务局、市发展改革委分别负责",
+        "责任单位：市商务局，市发展改革委",
+        "责任单位：市商务局；市发展改革委",
+    ],
+)
+def test_split_duty_verbs_and_separators(note):
+    parsed = parse_note(note)
+
+    assert parsed.units == ["市商务局", "市发展改革委"]
+    assert parsed.lead is None
+
+
+def test_time_limit_beside_the_note_is_the_deadline_not_a_unit():
+    doc = parse_one(
+        DOC_HEAD
+        + "（一）优化营商环境。深化改革。（责任单位：市政务服务数据局；完成时限：2025年12月底前）\n"
+        + "（二）加强用地保障。保障用地。（责任单位：市自然资源规划局）（完成时限：2025年12月底前）\n"
+        + "（三）加大金融支持。创新产品。责任单位：市委金融办。完成时限：2026年6月底前。\n"
+        + "（四）强化品牌建设。培育品牌。\n牵头单位：市市场监管局\n配合单位：市商务局\n完成时限：长期坚持\n"
+        + "（五）做好统计。定期监测。（责任单位：市统计局）\n完成时限：2025年底前\n"
+    )
+
+    found = [(c.units, c.deadline, c.deadline_date) for c in doc.clauses]
+    assert found == [
+        (["市政务服务数据局"], "2025年12月底前", date(2025, 12, 31)),
+        (["市自然资源规划局"], "2025年12月底前", date(2025, 12, 31)),
+        (["市委金融办"], "2026年6月底前", date(2026, 6, 30)),
+        (["市市场监管局", "市商务局"], "长期坚持", None),
+        (["市统计局"], "2025年底前", date(2025, 12, 31)),
+    ]
+    assert [c.body for c in doc.clauses] == [
+        "深化改革。",
+        "保障用地。",
+        "创新产品。",
+        "培育品牌。",
+        "定期监测。",
+    ]
