@@ -26,6 +26,34 @@ def table_counts() -> dict[str, int]:
     }
 
 
+# Files every intake interface must refuse without writing: id → (content, file name, code).
+# The over-size file is built on demand (see bad_file) to keep 20 MB out of module import.
+BAD_FILES = {
+    "empty": (b"", "empty.txt", "empty"),
+    "binary": (bytes(range(256)) * 64, "binary.txt", "binary"),
+    "no-clauses": (
+        "这是一段没有任何条款编号的普通文字。\n只是说明。".encode(),
+        "plain.txt",
+        "no_clauses",
+    ),
+    "unknown-encoding": (b"\xef\xbb\xbf\xff\xfe\xfa" * 100, "bom.txt", "unknown_encoding"),
+    "docx-not-zip": (b"PK-not-a-zip" * 10, "broken.docx", "not_docx"),
+    "over-20-mb": (None, "big.txt", "too_large"),
+}
+
+
+def bad_file(key: str) -> tuple[bytes, str, str]:
+    """(content, file name, expected error code) of one of BAD_FILES."""
+    content, name, code = BAD_FILES[key]
+    if content is None:
+        content = "一".encode() * (20 * 1024 * 1024 // 3 + 1)
+    return content, name, code
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def seed(name_prefix: str) -> Path:
     """The seed file whose name starts with ``name_prefix`` (e.g. "002")."""
     return next(SEEDS.glob(f"{name_prefix}_*.txt"))

@@ -8,7 +8,16 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Unit
 from clauses.models import PolicyDocument
 from clauses.services import import_document
-from tests.conftest import api_client, plan_file, platform_clause, seed, table_counts
+from tests.conftest import (
+    BAD_FILES,
+    api_client,
+    bad_file,
+    has_chinese,
+    plan_file,
+    platform_clause,
+    seed,
+    table_counts,
+)
 
 
 def _upload(path, name=None):
@@ -102,23 +111,18 @@ def test_import_with_decisions_as_json(sz_supervisor, tmp_path):
     assert accepted.status_code == 201, accepted.content
 
 
-@pytest.mark.parametrize(
-    ("content", "name", "code"),
-    [
-        (b"", "empty.txt", "empty"),
-        (b"\x00\x01\x02\x03" * 500, "x.txt", "binary"),
-        (b"not a zip", "a.docx", "not_docx"),
-    ],
-)
-def test_bad_file_gets_400_in_chinese_and_writes_nothing(sz_supervisor, content, name, code):
+@pytest.mark.parametrize("key", BAD_FILES)
+@pytest.mark.parametrize("route", ["/api/v1/documents/", "/api/v1/documents/preview/"])
+def test_bad_file_gets_400_in_chinese_and_writes_nothing(sz_supervisor, route, key):
+    content, name, code = bad_file(key)
     before = table_counts()
     response = api_client(sz_supervisor).post(
-        "/api/v1/documents/", {"file": SimpleUploadedFile(name, content)}, format="multipart"
+        route, {"file": SimpleUploadedFile(name, content)}, format="multipart"
     )
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == code
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in body["detail"]), body["detail"]
+    assert has_chinese(body["detail"]), body["detail"]
     assert table_counts() == before
 
 

@@ -7,7 +7,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Unit
 from clauses.models import PolicyDocument
-from tests.conftest import plan_file, platform_clause, seed, table_counts
+from tests.conftest import (
+    BAD_FILES,
+    bad_file,
+    has_chinese,
+    plan_file,
+    platform_clause,
+    seed,
+    table_counts,
+)
 from tracker.models import Task
 
 
@@ -83,21 +91,14 @@ def test_confirm_without_deciding_an_unknown_unit_shows_the_preview_again(browse
     assert table_counts() == before
 
 
-@pytest.mark.parametrize(
-    ("content", "name"),
-    [
-        (b"", "empty.txt"),
-        (bytes(range(256)) * 50, "x.txt"),
-        (b"no zip", "a.docx"),
-        ("普通文字。".encode(), "p.txt"),
-    ],
-)
-def test_bad_upload_shows_a_chinese_message_and_writes_nothing(browser, content, name):
+@pytest.mark.parametrize("key", BAD_FILES)
+def test_bad_upload_shows_a_chinese_message_and_writes_nothing(browser, key):
+    content, name, _code = bad_file(key)
     before = table_counts()
     response = browser.post("/documents/upload/", {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 400
     messages = [str(m) for m in response.context["messages"]]
-    assert messages and any("\u4e00" <= ch <= "\u9fff" for ch in messages[0])
+    assert messages and has_chinese(messages[0])
     assert table_counts() == before
 
 
