@@ -3,7 +3,9 @@
 import re
 
 from .metadata import (
+    header_date,
     header_facts,
+    is_date_line,
     jurisdiction,
     notice_issuer,
     same_unit_groups,
@@ -29,6 +31,7 @@ from .structure import (
     wraps,
 )
 from .tables import Table, find_table
+from .units import looks_like_unit
 from .values import find_targets, find_validity, parse_deadline
 
 _LEAD_RULE = re.compile(
@@ -92,6 +95,9 @@ def _document(segment: Segment, wrapper: Segment | None) -> ParsedDocument:
         addressees = w_addressees or addressees
         issuers = w_issuers or notice_issuer(wrapper.title) or issuers
         issued_on = w_issued or issued_on
+    issued_on = issued_on or header_date(head_lines)
+    if wrapper is not None:
+        issued_on = issued_on or header_date(wrapper.lines)
     doc.doc_number, doc.addressees, doc.issuers, doc.issued_on = (
         doc_number,
         addressees,
@@ -159,7 +165,7 @@ def _read_outline(
             loose += node.lines
             continue
         clause = _clause(node, loose)
-        if node.label.style in heading_styles and clause.is_task and not clause.units:
+        if _reads_as_section(node, heading_styles) and clause.is_task and not clause.units:
             # Printed like a section but holding only a paragraph: a preamble or closing.
             clause.is_task = False
             clause.non_task_reason = _SECTION_PARAGRAPH
@@ -176,10 +182,25 @@ def _read_outline(
     return heading_styles
 
 
+def _reads_as_section(node: Node, heading_styles: frozenset | set) -> bool:
+    """Whether a childless node is printed in a heading style where that style heads parts.
+
+    Under a parent whose items of this style are all childless ((一)加强组织领导 / (二)… under
+    三、保障措施), the style numbers clauses there, even if it heads measures elsewhere.
+    """
+    if node.label.style not in heading_styles:
+        return False
+    if node.parent is None:
+        return True
+    same = [k for k in node.parent.children if k.label.style == node.label.style]
+    return any(k.children for k in same)
+
+
 def _clause(node: Node, loose: list[str]) -> ParsedClause:
     lines = [node.label.rest, *node.lines]
     while lines and not lines[-1].strip():
         lines.pop()
+    signed = _pop_signature(lines)
     # A closing paragraph under the last clause (本方案自印发之日起施行。) is the document's.
     filled = sum(1 for x in lines if x.strip())
     closing: list[str] = []
@@ -199,7 +220,7 @@ def _clause(node: Node, loose: list[str]) -> ParsedClause:
         note = parse_note(found.raw)
     else:
         body_lines = lines
-    loose += closing[::-1]
+    loose += closing[::-1] + signed
     title, body = title_and_body(body_lines)
     clause = ParsedClause(
         order=0,
@@ -221,7 +242,44 @@ def _clause(node: Node, loose: list[str]) -> ParsedClause:
         clause.is_task, clause.non_task_reason = False, reason
     elif is_closing_text(body or title or ""):
         clause.is_task, clause.non_task_reason = False, CLOSING_REASON
+    elif not clause.units and _under_aims_section(node):
+        # 一、总体要求 → （一）坚持市场主导: a principle, not work anybody can report on
+        clause.is_task, clause.non_task_reason = False, _UNDER_AIMS
     return clause
+
+
+_UNDER_AIMS = "under a section of aims or principles, naming no unit"
+
+
+def _under_aims_section(node) -> bool:
+    """Whether an ancestor section is headed by non-task words only (总体要求, 基本原则 …)."""
+    parent = node.parent
+    while parent is not None:
+        if non_task_reason(heading_title(parent.label.rest.strip()) or parent.label.rest.strip()):
+            return True
+        parent = parent.parent
+    return False
+
+
+def _pop_signature(lines: list[str]) -> list[str]:
+    """Take the signature block (issuer lines over a date line) off the end of the last
+    clause: it is the document's, and its date is no deadline."""
+    if len(lines) < 2 or not is_date_line(lines[-1]):
+        return []
+    k, names = len(lines) - 1, 0
+    while k > 1 and names < 4:
+        parts = lines[k - 1].split()
+        if parts and not all(looks_like_unit(p) for p in parts):
+            break
+        names += bool(parts)
+        k -= 1
+    while k < len(lines) - 1 and not lines[k].strip():
+        k += 1
+    signed = lines[k:]
+    del lines[k:]
+    while lines and not lines[-1].strip():
+        lines.pop()
+    return signed
 
 
 def _read_table(doc: ParsedDocument, table: Table, over: Node | None) -> None:

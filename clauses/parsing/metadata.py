@@ -3,7 +3,15 @@
 import re
 from datetime import date
 
-from .places import AMBIGUOUS, AUTONOMOUS_REGIONS, CITIES, MUNICIPALITIES, PROVINCES
+from .places import (
+    AMBIGUOUS,
+    CITIES,
+    MUNICIPALITIES,
+    PROVINCES,
+    district_at_head,
+    first_place,
+    province_name,
+)
 from .tables import column_kind
 from .text import match_label, squash
 from .units import UNIT_SUFFIXES, looks_like_unit, split_units
@@ -170,6 +178,27 @@ def header_facts(lines: list[str]) -> tuple[str | None, list[str]]:
     return doc_number, addressees
 
 
+_BRACKETED_DATE = re.compile(
+    r"^[（(]\s*(?P<date>[^（()）]{6,20}日)\s*(?:印发|发布|公布|签发)?\s*[)）]$"
+)
+
+
+def header_date(lines: list[str]) -> date | None:
+    """The issue date printed under a title, in brackets: （2024年3月5日）, (2024年3月5日印发)."""
+    seen = 0
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        seen += 1
+        if seen > 3:
+            break
+        m = _BRACKETED_DATE.match(line)
+        if m and is_date_line(m.group("date")):
+            return find_date(m.group("date"))
+    return None
+
+
 def signature(lines: list[str]) -> tuple[list[str], date | None]:
     """Issuers and date of the last signature block (names on lines above a date line)."""
     for i in range(len(lines) - 1, -1, -1):
@@ -194,12 +223,57 @@ def signature(lines: list[str]) -> tuple[list[str], date | None]:
     return [], None
 
 
-def jurisdiction(title: str, issuers: list[str], units: list[str], text: str) -> str | None:
-    """The city (or province) whose units the document names.
+def _levels(units: list[str]) -> tuple[int, int, int]:
+    """How many unit names are provincial, municipal and district-level (省… / 市… / 区…)."""
+    prov = city = dist = 0
+    for u in units:
+        # A collective names the level below its author: 各市 in a province, 各区 in a city.
+        head = (
+            u[:1]
+            if not u.startswith("各")
+            else {"市": "省", "区": "市", "县": "市"}.get(u[1:2], "街")
+        )
+        if head == "省" or re.search(r"省分行|省分局|省监管局", u):
+            prov += 1
+        elif head == "市":
+            city += 1
+        elif head in ("区", "县", "街", "镇", "乡"):
+            dist += 1
+    return prov, city, dist
 
-    Counted from the title, the issuers and the text with a gazetteer of place names; a city
-    wins unless most unit names are provincial (省…).
+
+def _head_place(title: str, issuers: list[str]) -> tuple[str, str] | None:
+    """The first place named where the issuing body names itself: the title, then issuers."""
+    for text in (title.split("关于", 1)[0] or title, title, *issuers):
+        place = first_place(text)
+        if place is not None:
+            return place
+    return None
+
+
+def jurisdiction(title: str, issuers: list[str], units: list[str], text: str) -> str | None:
+    """The province, city or district whose units the document names.
+
+    The place the title (or else an issuer) names first decides, so a city's plan that cites
+    北京 or 上海 stays with its city; a district (南山区…, 深圳市南山区人民政府) wins when the
+    units are district-level (区发改局, 各街道办事处), written 深圳市南山区 when the city is
+    printed with it and 南山区 otherwise. Without a place in the title or issuers, the text is
+    counted with a gazetteer, and a province wins when most unit names are provincial.
     """
+    prov_units, city_units, dist_units = _levels(units)
+    district = next((d for d in map(district_at_head, [title, *issuers]) if d), None)
+    if district and dist_units > city_units:
+        for prefix in (title, *issuers, text[:100_000]):
+            m = re.search(r"([\u4e00-\u9fff]{2,4})市" + district, prefix)
+            if m:
+                place = first_place(m.group(1) + "市")
+                if place and place[0] == "city":
+                    return place[1] + "市" + district
+        return district
+    head = _head_place(title, issuers)
+    if head is not None:
+        kind, name = head
+        return name + "市" if kind == "city" else province_name(name)
     # The first 100,000 characters tell the place as well as the whole text would.
     weighted = title * 3 + "\n" + "\n".join(issuers) * 3 + "\n" + text[:100_000]
     best_city, city_count = None, 0
@@ -209,19 +283,17 @@ def jurisdiction(title: str, issuers: list[str], units: list[str], text: str) ->
             count += weighted.count(city)
         if count > city_count:
             best_city, city_count = city, count
-    provincial = sum(1 for u in units if u.startswith("省"))
-    municipal = sum(1 for u in units if u.startswith("市"))
-    if best_city and (municipal >= provincial or best_city in MUNICIPALITIES):
+    if best_city and city_units >= prov_units:
         return best_city + "市"
     best_prov, prov_count = None, 0
     for prov in PROVINCES:
         count = weighted.count(prov)
+        if prov in MUNICIPALITIES and prov_units:
+            continue  # a provincial document that cites 北京 or 上海 is not about them
         if count > prov_count:
             best_prov, prov_count = prov, count
     if best_prov:
-        if best_prov in MUNICIPALITIES:
-            return best_prov + "市"
-        return AUTONOMOUS_REGIONS.get(best_prov, best_prov + "省")
+        return province_name(best_prov)
     return best_city + "市" if best_city else None
 
 

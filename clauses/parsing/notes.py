@@ -31,6 +31,11 @@ _CO_VERB = re.compile(r"(?:配合|参与|协助|协同|协办|共同参与|按�
 _PLAIN_VERB = re.compile(
     r"(?:负责|落实|分工负责|按职责分工落实|按职责分工负责|按职责落实|共同负责)$"
 )
+# A time limit printed as a part of a note without a key: 2025年6月底前完成, 长期坚持.
+_TIME_PART = re.compile(
+    r"^(?:于|在|到|至)?(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十月日底末上下半年季度第]{0,10}"
+    r"(?:前|之前|以前)?(?:完成|实现|落实到位|落实|见效)?$|^(?:长期坚持|持续推进|常态化推进|年内完成|长期)$"
+)
 # A role printed after a name: 市发展改革委（牵头）、市财政局.
 _ROLE_MARK = re.compile(r"[（(](?P<role>牵头(?:单位|部门)?|主责|配合|协办|参与)[)）]$")
 
@@ -59,6 +64,7 @@ def is_unit_note(content: str, *, bare_ok: bool) -> bool:
         return True
     if re.search(r"(?:单位|部门)[：:]", content):
         return True
+    content = _drop_time_parts(content)[0]
     stripped = strip_verbs(content)
     if stripped != content.strip(" 、，,；;。") and stripped:
         body = stripped.replace("会同", "、")
@@ -68,6 +74,17 @@ def is_unit_note(content: str, *, bare_ok: bool) -> bool:
         if len(parts) > 1 and all(is_unit_list(strip_verbs(p)) for p in parts if p.strip()):
             return True
     return bare_ok and is_unit_list(content.replace("会同", "、"))
+
+
+def _drop_time_parts(text: str) -> tuple[str, str | None]:
+    """The note without comma-separated time limits (…负责，2025年6月底前完成), and the last
+    time limit dropped."""
+    parts = split_top_level(text, "，,")
+    kept = [p for p in parts if not _TIME_PART.match(p.strip())]
+    if len(kept) == len(parts) or not kept:
+        return text, None
+    times = [p.strip() for p in parts if _TIME_PART.match(p.strip())]
+    return "，".join(kept), times[-1]
 
 
 def _role_marked(part: str) -> tuple[list[str], list[str]] | None:
@@ -99,7 +116,7 @@ def _parse_plain(text: str) -> tuple[list[str], list[str] | None, list[str] | No
     lead: list[str] = []
     co: list[str] = []
     plain: list[str] = []
-    split = False
+    split = role_marks = False
     for part in split_top_level(text, "，,；;"):
         part = part.strip()
         if not part:
@@ -108,7 +125,7 @@ def _parse_plain(text: str) -> tuple[list[str], list[str] | None, list[str] | No
         if marked is not None:
             lead += marked[0]
             co += marked[1]
-            split = True
+            split = role_marks = True
         elif "会同" in part:
             first, _, rest = part.partition("会同")
             lead += split_units(first)
@@ -123,7 +140,11 @@ def _parse_plain(text: str) -> tuple[list[str], list[str] | None, list[str] | No
         else:
             plain += split_units(part)
     if split:
-        lead += plain
+        # Beside role marks (X（牵头）、Y，Z) an unmarked name co-operates, as in _role_marked.
+        if role_marks and lead:
+            co += plain
+        else:
+            lead += plain
         units = list(dict.fromkeys(lead + co))
         return units, list(dict.fromkeys(lead)), [u for u in dict.fromkeys(co) if u not in lead]
     return list(dict.fromkeys(plain)), None, None
@@ -177,6 +198,8 @@ def parse_note(raw: str) -> UnitNote:
             co += split_units(value)
             keyed_split = True
         else:
+            value, when = _drop_time_parts(value)
+            note.deadline = when or note.deadline
             units, p_lead, p_co = _parse_plain(value)
             plain += units
             if p_lead is not None:

@@ -64,3 +64,57 @@ AMBIGUOUS = frozenset(
         "德阳 庆阳 南阳 安阳 信阳 衡阳 益阳 邵阳 岳阳 阳江 辽阳 咸阳 宜春 伊春"
     )
 )
+
+_PLACES_BY_LENGTH = sorted(set(PROVINCES) | set(CITIES), key=len, reverse=True)
+# Words that end in 区/县 but are not the name of a district (各区, 辖区, 示范区 …).
+_NOT_DISTRICT = ("各", "全", "本", "我", "辖", "市", "城", "片", "园", "新")
+
+
+def first_place(text: str) -> tuple[str, str] | None:
+    """The first province or city named in a short text (a title, an issuer): (kind, name).
+
+    ``kind`` is "province" or "city". A city that is also an ordinary word counts only with
+    市; 吉林 is the province when written 吉林省. Bounded to the first 200 characters.
+    """
+    text = text[:200]
+    for i in range(len(text)):
+        for name in _PLACES_BY_LENGTH:
+            if not text.startswith(name, i):
+                continue
+            after = text[i + len(name) : i + len(name) + 1]
+            province = name in PROVINCES and name not in MUNICIPALITIES and after != "市"
+            if province and (after == "省" or name not in CITIES):
+                return "province", name
+            if name in CITIES and (after == "市" or name not in AMBIGUOUS):
+                return "city", name
+    return None
+
+
+def province_name(name: str) -> str:
+    """The full name of a province-level place: 浙江 → 浙江省, 广西 → 广西壮族自治区."""
+    if name in MUNICIPALITIES:
+        return name + "市"
+    return AUTONOMOUS_REGIONS.get(name, name + "省")
+
+
+def district_at_head(text: str) -> str | None:
+    """A district or county named at the head of a title or issuer (南山区…, 深圳市南山区人民政府).
+
+    The name may follow its province and city; it is two or three characters before 区/县.
+    """
+    rest = text.strip()
+    for _ in range(2):
+        place = first_place(rest[:6])
+        if place is None:
+            break
+        name = place[1]
+        pos = rest.find(name) + len(name)
+        if rest[pos : pos + 1] in ("省", "市"):
+            pos += 1
+        rest = rest[pos:]
+    for size in (2, 3):
+        name = rest[: size + 1]
+        shaped = len(name) == size + 1 and name[-1] in "区县" and name[0] not in _NOT_DISTRICT
+        if shaped and all("\u4e00" <= ch <= "\u9fff" for ch in name):
+            return name
+    return None

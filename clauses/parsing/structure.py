@@ -418,20 +418,26 @@ def folds_children(node: Node) -> bool:
 
     The clause introduces them (its line carries a sentence or ends with a colon, or text
     stands between it and its first item) and either one note after the last item names the
-    units of them all, or no item has a note and every item is short. Section headings
-    (一、重点任务) introduce nothing, so their clauses stay clauses.
+    units of them all, or no item has a note and every item is short. A clause heading under
+    a section folds its measures without an introduction only when one note on a line of its
+    own closes them all. Top-level headings (一、重点任务) introduce nothing, so their
+    clauses stay clauses.
     """
     kids = node.children
     if not kids or any(k.children for k in kids):
         return False
     rest = node.label.rest.strip()
     intro = rest.endswith(("：", ":")) or "。" in rest or any(x.strip() for x in node.lines)
-    if not intro:
+    # A clause heading inside a section ((一)壮大科技信贷规模 / 1.… / 2.… / note) may list its
+    # measures without an introduction; then only a note closing them all folds them.
+    if not intro and node.parent is None:
         return False
     notes = [find_note([k.label.rest, *k.lines]) for k in kids]
     if any(notes[:-1]):
         return False
     last = notes[-1]
+    if not intro and last is None:
+        return False
     if last is not None:
         # The note must stand on a line of its own under the last item, not end that item.
         return last.line_index - last.extra_lines > 0 and not last.body_before

@@ -25,7 +25,7 @@ _EFFECTIVE_ISSUE = re.compile(
     r"自\s{0,3}(?:印发|发布|公布|下发|颁布|签发)\s{0,3}之日\s{0,3}起\s{0,3}(?:施行|生效|实施|执行)"
 )
 _VALID_YEARS = re.compile(
-    r"有效期\s{0,3}(?:为|是)?\s{0,3}(?P<n>\d{1,2}|[一二三四五六七八九十两]{1,3})\s{0,3}(?:个)?\s{0,3}年"
+    r"(?:有效期|试行期?)\s{0,3}(?:为|是)?\s{0,3}(?P<n>\d{1,2}|[一二三四五六七八九十两]{1,3})\s{0,3}(?:个)?\s{0,3}年"
 )
 _VALID_UNTIL = re.compile(
     r"有效期\s{0,3}(?:至|到|截至|截止)\s{0,3}"
@@ -40,7 +40,9 @@ _DEADLINE_RE = re.compile(
     + r"(?:\s{0,3}(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s{0,3}月(?:\s{0,3}(?P<d>\d{1,2})\s{0,3}日)?)?"
     r"\s{0,3}(?P<part>上半年|下半年|年底|年末|底|末|第[一二三四1-4]季度)?\s{0,3}(?P<before>前|之前|以前)?"
 )
-_RELATIVE = re.compile(r"^(?:年内|年底前|长期坚持|长期|持续推进|持续|常态化推进|常态化|立即|即时)")
+_RELATIVE = re.compile(
+    r"^(?:年内|年底前|长期坚持|长期|持续推进|持续|常态化推进|常态化|立即|即时|每年|每半年|每季度|每月)"
+)
 
 
 def _num(text: str | None) -> int | None:
@@ -148,7 +150,7 @@ def find_validity(text: str) -> tuple[date | None, bool, int | None, date | None
 _NUMBER = r"(?P<num>\d+(?:\.\d+)?|[零〇一二三四五六七八九十百千两]{1,6})"
 _MEASURE = (
     r"(?P<unit>(?:万|千|百)?(?:个|家|户|人|件|套|台|笔|项|款|座)|个百分点|百分点|%|％|‰|万亿元|千亿元|亿元|千万元|百万元|万元|元|亿美元|万美元|万户|万家|家|款|个|项|户|"
-    r"只|笔|次|倍|个月|年|人次|人|件|条|支|座|所|亩|平方米|吨)"
+    r"只|笔|次|倍|个月|年|人次|人|件|条|支|座|所|亩|平方米|吨|场)"
 )
 _GTE = "不低于|不少于|至少|超过|突破|高于|多于|达到|达|提高至|提高到|提升至|提升到|增至|增加至|扩大至|扩大到"
 _LTE = "不超过|不高于|最高不超过|最长不超过|最多|最高|最长可达|最长|最高可达|可达到|可达|降至|降低至|降到|控制在|压降至|低于"
@@ -171,8 +173,19 @@ _TARGET_RE = re.compile(
     + _MEASURE.replace("unit", "unit2")
     + r"\s{0,3}(?P<suffix2>以上|以下|以内)"
 )
+# Targets whose number does not follow a comparator: 累计培育…200家 (a total to reach, gte)
+# and changes in points, 提高2个百分点 / 下降1个百分点 (a change of at least so much, gte).
+_CHANGE_RE = re.compile(
+    r"(?P<cmp>累计)[^\d，,。；;、]{0,16}"
+    + _NUMBER
+    + r"\s{0,3}"
+    + _MEASURE
+    + r"(?P<suffix>以上)?|(?:提高|提升|增加|增长|下降|降低|压降|减少)\s{0,3}"
+    + _NUMBER.replace("num", "num2")
+    + r"\s{0,3}(?P<unit2>个百分点|百分点)"
+)
 _METRIC_SKIP = re.compile(
-    r"^(?:力争|确保|争取|推动|实现|使|全市|每年|年均|其中|并|且|到\d{4}年(?:底|末)?|\d{4}年(?:底|末)?)+"
+    r"^(?:力争|确保|争取|推动|实现|使|全市|全省|全区|每年|年均|其中|并|且|到\d{4}年(?:底|末)?|\d{4}年(?:底|末)?)+"
 )
 _LTE_WORDS = set(_LTE.split("|"))
 _GTE_WORDS = set(_GTE.split("|"))
@@ -193,7 +206,12 @@ def find_targets(text: str) -> list[ParsedTarget]:
     a best-effort metric, and the deadline printed earlier in the same sentence.
     """
     targets: list[ParsedTarget] = []
-    for m in _TARGET_RE.finditer(text):
+    matches = [*_TARGET_RE.finditer(text)]
+    taken = [(m.start(), m.end()) for m in matches]
+    for m in _CHANGE_RE.finditer(text):
+        if not any(a < m.end() and m.start() < b for a, b in taken):
+            matches.append(m)
+    for m in sorted(matches, key=lambda x: x.start()):
         if m.group("num") is not None:
             cmp_word, num, unit, suffix = (
                 m.group("cmp"),
@@ -202,12 +220,8 @@ def find_targets(text: str) -> list[ParsedTarget]:
                 m.group("suffix"),
             )
         else:
-            cmp_word, num, unit, suffix = (
-                None,
-                m.group("num2"),
-                m.group("unit2"),
-                m.group("suffix2"),
-            )
+            cmp_word, num, unit = None, m.group("num2"), m.group("unit2")
+            suffix = m.groupdict().get("suffix2") or "以上"
         value = _decimal(num)
         if value is None:
             continue
@@ -217,7 +231,7 @@ def find_targets(text: str) -> list[ParsedTarget]:
             comparator = "gte"
         elif cmp_word in _LTE_WORDS:
             comparator = "lte"
-        elif cmp_word in _GTE_WORDS:
+        elif cmp_word in _GTE_WORDS or cmp_word == "累计":
             comparator = "gte"
         else:
             comparator = "eq"
@@ -226,6 +240,8 @@ def find_targets(text: str) -> list[ParsedTarget]:
         start = max(window.rfind(ch) for ch in "。；;，,：:")
         sentence_start = max(window.rfind(ch) for ch in "。；;")
         metric = _METRIC_SKIP.sub("", window[start + 1 :].strip())[-30:] or None
+        if cmp_word == "累计" and m.start("num") > m.start() + 2:
+            metric = text[m.start() + 2 : m.start("num")].strip() or metric
         deadline, deadline_date = parse_deadline(window[sentence_start + 1 :])
         targets.append(
             ParsedTarget(

@@ -15,6 +15,7 @@ from clauses.parsing.text import (
     match_label,
     strip_closing_quotes,
 )
+from clauses.parsing.units import looks_like_unit
 
 __all__ = ["clean_text"]
 
@@ -183,7 +184,7 @@ def _should_join(prev: _Paragraph, nxt: str) -> bool:
         return False
     tail = strip_closing_quotes(prev.last)[-1:]
     if prev.marker:
-        return tail in "、，,"
+        return tail in "、，," or _name_cut(prev.last, nxt)
     if tail in "、，,":
         return True
     if prev.heading:
@@ -194,6 +195,18 @@ def _should_join(prev: _Paragraph, nxt: str) -> bool:
     # a short line after it is a table cell or an item of its own.
     cut = prev.has_comma and tail not in CLOSERS
     return cut and (len(nxt) >= 20 or ends_sentence(nxt))
+
+
+_NAME_SEPARATORS = re.compile(r"[、，,：:]")
+
+
+def _name_cut(line: str, nxt: str) -> bool:
+    """Whether a marker line ends inside a name (责任单位：区科技局、区 / 市场监管局): its last
+    fragment is no name, and the next line is short and no sentence."""
+    fragment = _NAME_SEPARATORS.split(line)[-1].strip()
+    if not fragment or looks_like_unit(fragment) or len(nxt) > 40:
+        return False
+    return not re.search(r"[。；;：:]", nxt[:-1])
 
 
 def _join_cut_lines(lines: list[str]) -> list[str]:

@@ -102,3 +102,10 @@ def test_site_owner_line_is_footer_only_beside_other_footer_lines():
 
     assert clean_text(clause_note) == clause_note
     assert clean_text(footer) == "正文结束。"
+
+
+def test_marker_line_cut_inside_a_name_is_joined_but_a_signature_is_not():
+    assert clean_text("责任单位：区科技局、区\n市场监管局\n完成时限：持续推进") == (
+        "责任单位：区科技局、区市场监管局\n完成时限：持续推进"
+    )
+    assert clean_text("责任单位：区科技局\n南山区人民政府") == "责任单位：区科技局\n南山区人民政府"

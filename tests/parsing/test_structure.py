@@ -378,3 +378,158 @@ def test_table_unit_cell_with_a_role_mark():
 
     (c,) = doc.clauses
     assert (c.lead_units, c.co_units) == (["区政务服务数据局"], ["区司法局"])
+
+
+def test_provincial_document_is_the_province_even_when_it_cites_other_places():
+    doc = parse_one(
+        "浙江省人民政府办公厅关于加快推进科技金融深度融合的实施意见\n浙政办发〔2024〕12号\n"
+        "各市、县（市、区）人民政府，省政府直属各单位：\n"
+        "为实施创新驱动发展战略，借鉴北京、上海、深圳等地经验，现提出如下意见。\n一、重点任务\n"
+        "（一）加大科技信贷投放。引导银行机构单列科技信贷计划。（责任单位：人民银行浙江省分行、省财政厅，"
+        "各市人民政府按职责分工负责）\n"
+        "（二）优化融资担保。扩大政府性融资担保覆盖面。（责任单位：省财政厅、省科技厅）\n"
+    )
+
+    assert doc.jurisdiction == "浙江省"
+    assert clause(doc, "（一）").units == ["人民银行浙江省分行", "省财政厅", "各市人民政府"]
+
+
+def test_city_document_citing_other_cities_stays_with_its_city():
+    doc = parse_one(
+        "深圳市关于金融支持科技创新的实施意见\n\n学习北京、上海经验，借鉴北京中关村、上海张江、"
+        "北京市海淀区和上海市浦东新区做法，制定本意见。\n一、重点任务\n"
+        "（一）优化科技信贷。银行要加大投放。（责任单位：市科技创新委）\n"
+    )
+
+    assert doc.jurisdiction == "深圳市"
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (
+            "深圳市南山区人民政府关于印发《南山区促进科技金融发展若干措施》的通知\n各街道办事处，区政府各部门：\n"
+            "现将《南山区促进科技金融发展若干措施》印发给你们。\n深圳市南山区人民政府\n2024年4月10日\n"
+            "南山区促进科技金融发展若干措施\n",
+            "深圳市南山区",
+        ),
+        ("南山区促进科技金融发展若干措施\n", "南山区"),
+    ],
+)
+def test_district_document_is_the_district_with_its_city_when_printed(head, expected):
+    # District units (区科技局) mean a different body in each district: the jurisdiction is
+    # the district, prefixed with its city when the text prints the city with it.
+    parsed = parse_text(
+        clean_text(
+            head
+            + "一、支持科技信贷\n（一）贴息支持。按照贷款利息的50%给予贴息。（责任单位：区科技创新局、区财政局）\n"
+            "（二）担保费补贴。给予担保费补贴。（责任单位：区发展改革局，各街道办事处配合）\n"
+        )
+    )
+
+    assert [d.jurisdiction for d in parsed.documents] == [expected]
+
+
+def test_measures_under_a_clause_fold_when_one_note_closes_them_all():
+    doc = parse_one(
+        "广州市加快发展科技金融行动计划\n\n为加快建设科技金融中心，制定本行动计划。\n一、主要任务\n"
+        "（一）壮大科技信贷规模\n1.扩大信贷投放。引导银行机构加大信贷支持。\n2.创新信贷产品。推广知识产权质押贷款。\n"
+        "（责任单位：市地方金融监管局、市科技局）\n"
+        "（二）拓宽股权融资渠道\n1.做大引导基金。扩大基金规模。（责任单位：市财政局）\n"
+        "2.推动企业上市。加强上市培育。（责任单位：市地方金融监管局）\n"
+    )
+
+    tasks = [(c.label, c.section_heading, c.title, c.units) for c in doc.clauses if c.is_task]
+    assert tasks == [
+        ("（一）", "一、主要任务", "壮大科技信贷规模", ["市地方金融监管局", "市科技局"]),
+        ("1.", "（二）拓宽股权融资渠道", "做大引导基金", ["市财政局"]),
+        ("2.", "（二）拓宽股权融资渠道", "推动企业上市", ["市地方金融监管局"]),
+    ]
+    assert clause(doc, "（一）").body.startswith("1.扩大信贷投放")
+
+
+def test_safeguard_items_without_notes_are_tasks_without_units():
+    # As in the gold: a numbered item asks for action even without a note (its units are the
+    # addressees); an unnumbered paragraph under a heading is not a task.
+    doc = parse_one(
+        "某市科技金融行动计划\n\n一、主要任务\n1.扩大信贷投放。引导银行加大支持。（责任单位：市科技局）\n"
+        "二、保障措施\n1.加强组织领导。成立工作专班。\n2.强化督促检查。定期通报进展。\n"
+        "三、宣传引导\n加大宣传力度，总结推广典型经验。\n"
+    )
+
+    assert [(c.title, c.is_task, c.units) for c in doc.clauses] == [
+        ("扩大信贷投放", True, ["市科技局"]),
+        ("加强组织领导", True, []),
+        ("强化督促检查", True, []),
+        ("宣传引导", False, []),
+    ]
+
+
+def test_signature_after_the_closing_paragraph_belongs_to_the_document():
+    doc = parse_one(
+        "某省关于推进科技金融的实施意见\n\n一、保障措施\n（一）加强组织领导。建立协调机制。\n"
+        "（二）强化督促检查。将落实情况纳入年度考核。\n"
+        "本意见自2024年5月1日起施行，有效期至2026年12月31日。\n\n浙江省人民政府办公厅\n二〇二四年三月五日\n"
+    )
+
+    last = clause(doc, "（二）")
+    assert (last.body, last.deadline) == ("将落实情况纳入年度考核。", None)
+    assert doc.issuers == ["浙江省人民政府办公厅"]
+    assert (doc.issued_on, doc.effective_from, doc.valid_until) == (
+        date(2024, 3, 5),
+        date(2024, 5, 1),
+        date(2026, 12, 31),
+    )
+
+
+def test_safeguard_items_in_a_style_that_heads_measures_elsewhere_are_tasks():
+    doc = parse_one(
+        "成都市推进科技金融发展行动计划\n（2024年3月5日）\n\n一、主要任务\n（一）实施科技信贷扩面行动\n"
+        "1.扩大首贷覆盖面。开展首贷服务。（责任单位：市金融工作局）\n"
+        "2.推广质押融资。建立风险补偿资金池。（责任单位：市市场监管局）\n"
+        "二、保障措施\n（一）加强组织领导。成立工作领导小组。\n（二）强化督促检查。加强督查。\n"
+        "本行动计划自印发之日起施行。\n"
+    )
+
+    assert [(c.label, c.title, c.is_task) for c in doc.clauses] == [
+        ("1.", "扩大首贷覆盖面", True),
+        ("2.", "推广质押融资", True),
+        ("（一）", "加强组织领导", True),
+        ("（二）", "强化督促检查", True),
+    ]
+    # 自印发之日起施行 takes the issue date printed in brackets under the title.
+    assert (doc.issued_on, doc.effective_from) == (date(2024, 3, 5), date(2024, 3, 5))
+
+
+def test_district_articles_signed_by_the_district_government():
+    doc = parse_one(
+        "关于促进科技金融发展的若干措施\n\n"
+        "第一条 支持科技信贷。对科技型企业贷款给予贴息。责任单位：区科技局、区财政局。\n"
+        "第二条 支持股权融资。对创投机构给予奖励。责任单位：区发展改革局、各街道办事处。\n"
+        "第三条 本措施由区科技局负责解释，自2024年6月1日起施行，有效期3年。\n\n"
+        "广州市黄埔区人民政府\n2024年5月20日\n"
+    )
+
+    assert (doc.jurisdiction, doc.issuers) == ("广州市黄埔区", ["广州市黄埔区人民政府"])
+    assert [(c.label, c.is_task) for c in doc.clauses] == [
+        ("第一条", True),
+        ("第二条", True),
+        ("第三条", False),
+    ]
+    assert (doc.effective_from, doc.valid_years) == (date(2024, 6, 1), 3)
+
+
+def test_principles_under_an_aims_section_are_not_tasks():
+    doc = parse_one(
+        "某市关于推动科技金融发展的实施意见\n\n一、总体要求\n\n"
+        "（一）坚持市场主导。充分发挥市场在资源配置中的决定性作用。\n\n"
+        "二、重点任务\n\n"
+        "（二）加大信贷支持。鼓励银行加大科技信贷投放。（责任单位：市地方金融监管局）\n\n"
+        "三、保障措施\n\n"
+        "（三）加强组织领导。建立工作协调机制。\n"
+    )
+    principle, credit, safeguard = doc.clauses
+    assert not principle.is_task and "aims" in principle.non_task_reason
+    assert credit.is_task and credit.units == ["市地方金融监管局"]
+    # safeguards ask for action even without a unit note (as the gold reads 001)
+    assert safeguard.is_task and safeguard.units == []

@@ -314,3 +314,69 @@ def test_time_limit_beside_the_note_is_the_deadline_not_a_unit():
         "培育品牌。",
         "定期监测。",
     ]
+
+
+@pytest.mark.parametrize(
+    ("note", "units", "deadline"),
+    [
+        (
+            "（市财政局、市科技局负责，2025年6月底前完成）",
+            ["市财政局", "市科技局"],
+            "2025年6月底前",
+        ),
+        (
+            "（责任单位：市科技局，各区人民政府按职责分工负责；完成时限：2025年底）",
+            ["市科技局", "各区人民政府"],
+            "2025年底",
+        ),
+        (
+            "（市科技局、市财政局等单位按职责分工负责，长期坚持）",
+            ["市科技局", "市财政局"],
+            "长期坚持",
+        ),
+    ],
+)
+def test_note_with_a_time_limit_after_the_units(note, units, deadline):
+    doc = parse_one(DOC_HEAD + "（一）发展创业投资。做大引导基金。" + note + "\n")
+
+    c = clause(doc, "（一）")
+    assert (c.units, c.deadline, c.body) == (units, deadline, "做大引导基金。")
+
+
+def test_notes_with_spaces_etc_and_collective_endings():
+    doc = parse_one(
+        DOC_HEAD
+        + "（一）加大信贷支持。鼓励长期贷款。（责任单位：市地方金融监管局、 市科技局 ，各市、区人民政府）\n"
+        + "（二）发展科技担保。扩大规模。（市财政局、市地方金融监管局及各区）\n"
+        + "（三）提升服务效率。优化流程。（责任单位：中国人民银行苏州市分行（国家外汇管理局苏州市分局）、市科技局）\n"
+    )
+
+    assert [c.units for c in doc.clauses] == [
+        ["市地方金融监管局", "市科技局", "各市、区人民政府"],
+        ["市财政局", "市地方金融监管局", "各区"],
+        # One body printed with its second name: the first name is kept.
+        ["中国人民银行苏州市分行", "市科技局"],
+    ]
+
+
+def test_unmarked_names_beside_role_marks_are_co_units_in_every_part():
+    parsed = parse_note("责任单位：市科技局（牵头）、市财政局，各区政府")
+
+    assert (parsed.units, parsed.lead, parsed.co) == (
+        ["市科技局", "市财政局", "各区政府"],
+        ["市科技局"],
+        ["市财政局", "各区政府"],
+    )
+
+
+def test_own_line_marker_note_cut_inside_a_name():
+    doc = parse_one(
+        DOC_HEAD
+        + "（一）优化营商环境。组织银企对接活动。\n责任单位：区科技局、区\n市场监管局\n完成时限：持续推进\n"
+        + "（二）强化融资担保。扩大担保规模。\n责任单位：区财政局\n"
+    )
+
+    assert [(c.units, c.deadline, c.body) for c in doc.clauses] == [
+        (["区科技局", "区市场监管局"], "持续推进", "组织银企对接活动。"),
+        (["区财政局"], None, "扩大担保规模。"),
+    ]

@@ -79,3 +79,53 @@ def test_target_metric_and_deadline_come_from_its_sentence():
 
 def test_doubling_words_are_not_numeric_targets():
     assert find_targets("科技型企业贷款余额比十三五末翻二番") == []
+
+
+@pytest.mark.parametrize("text", ["每年", "每季度"])
+def test_recurring_time_limits_are_kept_without_a_date(text):
+    assert parse_deadline(text, relative=True) == (text, None)
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [("本办法试行两年。", 2), ("自2024年3月1日起实施，试行期3年。", 3), ("有效期两年。", 2)],
+)
+def test_trial_periods_are_validity_years(text, years):
+    assert find_validity(text)[2] == years
+
+
+@pytest.mark.parametrize(
+    ("text", "printed", "comparator", "value", "unit", "metric"),
+    [
+        (
+            "累计培育专精特新企业200家。",
+            "累计培育专精特新企业200家",
+            "gte",
+            "200",
+            "家",
+            "培育专精特新企业",
+        ),
+        ("新增备案基金管理人累计200家。", "累计200家", "gte", "200", "家", "新增备案基金管理人"),
+        ("科技贷款占比提高2个百分点。", "提高2个百分点", "gte", "2", "个百分点", "科技贷款占比"),
+        ("每年组织不少于10场银企对接活动。", "不少于10场", "gte", "10", "场", "组织"),
+    ],
+)
+def test_cumulative_and_point_targets(text, printed, comparator, value, unit, metric):
+    (target,) = find_targets(text)
+
+    assert (target.text, target.comparator, target.value, target.unit, target.metric) == (
+        printed,
+        comparator,
+        Decimal(value),
+        unit,
+        metric,
+    )
+
+
+def test_a_subsidy_cap_is_an_lte_target_and_a_term_range_is_none():
+    # A cap (给予最高100万元奖励) is read as lte, consistently with 最高不超过; a span of years
+    # (贷款期限3至5年) promises nothing.
+    (cap,) = find_targets("对首贷户给予最高100万元奖励。")
+
+    assert (cap.comparator, cap.value, cap.unit) == ("lte", Decimal("100"), "万元")
+    assert find_targets("贷款期限3至5年。") == []
