@@ -9,4 +9,4 @@ class PolicyDocumentFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = PolicyDocument
-        fields = ["jurisdiction", "q"]
+        fields = ["jurisdiction", "q", "is_current"]

@@ -244,3 +244,16 @@ def test_openapi_schema_is_valid_without_warnings(tmp_path):
     text = target.read_text(encoding="utf-8")
     for path in ("/api/v1/auth/token/", "/api/v1/documents/", "/api/v1/tasks/", "/api/v1/units/"):
         assert f"  {path}:" in text
+
+
+def test_documents_filter_current_versions(registry, admin_user, tmp_path):
+    first = _import_seed("002")
+    text = seed("002").read_text(encoding="utf-8")
+    revision = tmp_path / "revision.txt"
+    revision.write_text(text.replace("鼓励和支持", "鼓励和引导", 1), encoding="utf-8")
+    second = import_document(data=revision.read_bytes(), filename="revision.txt").documents[0]
+    client = api_client(admin_user)
+    every = [d["id"] for d in client.get("/api/v1/documents/").json()["results"]]
+    current = [d["id"] for d in client.get("/api/v1/documents/?is_current=true").json()["results"]]
+    assert sorted(every) == sorted([first.pk, second.document.pk])
+    assert current == [second.document.pk]
