@@ -154,14 +154,7 @@ def _read_outline(
                 lines += [kid.line, *kid.lines]
             node = Node(label=node.label, line=node.line, lines=lines, parent=node.parent)
         elif node.children:
-            doc.sections.append(
-                ParsedSection(
-                    label=node.label.text,
-                    title=heading_title(node.label.rest),
-                    heading=node.heading,
-                    order=len(doc.sections) + 1,
-                )
-            )
+            _add_section(doc, node)
             loose += node.lines
             continue
         clause = _clause(node, loose)
@@ -282,16 +275,20 @@ def _pop_signature(lines: list[str]) -> list[str]:
     return signed
 
 
+def _add_section(doc: ParsedDocument, node: Node) -> None:
+    doc.sections.append(
+        ParsedSection(
+            label=node.label.text,
+            title=heading_title(node.label.rest),
+            heading=node.heading,
+            order=len(doc.sections) + 1,
+        )
+    )
+
+
 def _read_table(doc: ParsedDocument, table: Table, over: Node | None) -> None:
     if over is not None:
-        doc.sections.append(
-            ParsedSection(
-                label=over.label.text,
-                title=heading_title(over.label.rest),
-                heading=over.heading,
-                order=len(doc.sections) + 1,
-            )
-        )
+        _add_section(doc, over)
     for line, label in table.sections:
         doc.sections.append(
             ParsedSection(

@@ -147,6 +147,18 @@ def is_date_line(line: str) -> bool:
     return bool(_DATE_LINE.match(line.strip()))
 
 
+def _first_lines(lines: list[str], count: int):
+    """The first ``count`` non-empty lines, stripped: where a header's facts are printed."""
+    found = 0
+    for line in lines:
+        line = line.strip()
+        if line:
+            found += 1
+            if found > count:
+                return
+            yield line
+
+
 def header_facts(lines: list[str]) -> tuple[str | None, list[str]]:
     """文号 and addressees (主送) from the lines right after a title.
 
@@ -155,13 +167,8 @@ def header_facts(lines: list[str]) -> tuple[str | None, list[str]]:
     """
     doc_number = None
     addressees: list[str] = []
-    seen = 0
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        seen += 1
-        if seen > 4 or match_label(line):
+    for line in _first_lines(lines, 4):
+        if match_label(line):
             break
         if doc_number is None and is_doc_number(line):
             doc_number = line
@@ -185,14 +192,7 @@ _BRACKETED_DATE = re.compile(
 
 def header_date(lines: list[str]) -> date | None:
     """The issue date printed under a title, in brackets: （2024年3月5日）, (2024年3月5日印发)."""
-    seen = 0
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        seen += 1
-        if seen > 3:
-            break
+    for line in _first_lines(lines, 3):
         m = _BRACKETED_DATE.match(line)
         if m and is_date_line(m.group("date")):
             return find_date(m.group("date"))
