@@ -142,11 +142,9 @@ def _jurisdiction(value: str | Jurisdiction) -> Jurisdiction:
         ) from None
 
 
-def _unit_names(doc: ParsedDocument) -> list[str]:
-    names = []
-    for clause in doc.clauses:
-        names.extend(clause.units or (doc.addressees if clause.is_task else []))
-    return list(dict.fromkeys(names))
+def _unit_names(planned: list[_PlannedClause]) -> list[str]:
+    """Every distinct unit name the planned clauses assign, in order of appearance."""
+    return list(dict.fromkeys(name for p in planned for name, _role in p.units))
 
 
 def _check_scope(intake: Intake, by) -> None:
@@ -191,7 +189,8 @@ def preview_document(
         gold_doc["jurisdiction_known"] = juris is not None
         if juris is not None:
             gold_doc["jurisdiction"] = juris.name
-        resolutions = resolve_units(jurisdiction=juris, names=_unit_names(doc)) if juris else {}
+        names = _unit_names(_plan(doc, {}))
+        resolutions = resolve_units(jurisdiction=juris, names=names) if juris else {}
         gold_doc["unknown_units"] = [
             _unknown(res) for res in resolutions.values() if res.unit is None
         ]
@@ -322,7 +321,7 @@ def _plan(doc: ParsedDocument, edits: dict[int, TaskEdit]) -> list[_PlannedClaus
 
 
 def _resolve_all(*, jurisdiction, planned, decisions, by, ip_address) -> dict[str, Unit]:
-    names = list(dict.fromkeys(n for p in planned for n, _ in p.units))
+    names = _unit_names(planned)
     resolutions = resolve_units(jurisdiction=jurisdiction, names=names)
     units: dict[str, Unit] = {}
     unknown = []
