@@ -27,6 +27,11 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set for demo and initial accounts: the next sign-in asks for a new one."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -78,6 +83,15 @@ class Unit(TimeStampedModel):
         help_text=_("For a collective unit such as 各区: the units it stands for."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("successor"),
+        help_text=_("The body that took over this one's work after a rename or merger."),
+    )
 
     objects = UnitQuerySet.as_manager()
 

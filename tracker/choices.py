@@ -15,8 +15,35 @@ class Light(models.TextChoices):
     RED = "red", _("Red")
 
 
-class ReportingCycle(models.TextChoices):
+class ReportCycle(models.TextChoices):
     MONTHLY = "monthly", _("Monthly")
     QUARTERLY = "quarterly", _("Quarterly")
     HALF_YEARLY = "half_yearly", _("Half-yearly")
     ONCE = "once", _("Once")
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    SIGNED_OFF = "signed_off", _("Signed off")
+    ACCEPTED = "accepted", _("Accepted")
+    RETURNED = "returned", _("Returned")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Task assigned")
+    RECEIPT_OVERDUE = "receipt_overdue", _("Receipt overdue")
+    REPORT_SUBMITTED = "report_submitted", _("Report awaiting sign-off")
+    REPORT_RETURNED = "report_returned", _("Report returned")
+    REPORT_ACCEPTED = "report_accepted", _("Report accepted")
+    EXTENSION_APPROVED = "extension_approved", _("Extension approved")
+    EXTENSION_REJECTED = "extension_rejected", _("Extension rejected")
+    CLOSE_REQUESTED = "close_requested", _("Closure requested")
+    TASK_CLOSED = "task_closed", _("Task closed")
+    TASK_REOPENED = "task_reopened", _("Task reopened")

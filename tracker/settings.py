@@ -207,3 +207,16 @@ if env.bool("USE_X_FORWARDED_PROTO", default=False):
 # Documents are read in the jurisdiction of the supervisor who imports them; this is the fallback
 # for commands run without --jurisdiction when the text does not name its city.
 DEFAULT_JURISDICTION = env.str("DEFAULT_JURISDICTION", default="")
+
+# The reporting workflow. Working days follow the official calendar (chinesecalendar).
+# A new assignment not acknowledged (签收) within this many working days is flagged.
+RECEIPT_WORKING_DAYS = env.int("RECEIPT_WORKING_DAYS", default=3)
+# A report or due date within this many working days turns the light yellow.
+WARNING_WORKING_DAYS = env.int("WARNING_WORKING_DAYS", default=5)
+# A unit more than this many points behind the expected progress (序时进度) turns yellow.
+PROGRESS_MARGIN_PERCENT = env.int("PROGRESS_MARGIN_PERCENT", default=20)
+# Report attachments: pdf, docx, xlsx, jpg, png, checked by content; at most this size each.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+ATTACHMENTS_PER_REPORT = env.int("ATTACHMENTS_PER_REPORT", default=10)
+# A submitted report this similar (0–1) to an earlier one is flagged as 疑似照搬.
+SIMILARITY_THRESHOLD = env.float("SIMILARITY_THRESHOLD", default=0.9)

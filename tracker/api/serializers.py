@@ -25,7 +25,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "title",
             "description",
             "due_date",
-            "reporting_cycle",
+            "report_cycle",
             "status",
             "light",
             "assignments",

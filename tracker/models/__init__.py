@@ -1,0 +1,19 @@
+"""The task domain: tasks, assignments, reports, extension requests, notifications, audit."""
+
+from .audit import AppendOnlyError, AuditChainHead, AuditEvent
+from .notifications import Notification
+from .reports import ExtensionRequest, ProgressReport, ReportAttachment, TargetActual
+from .tasks import Assignment, Task
+
+__all__ = [
+    "AppendOnlyError",
+    "Assignment",
+    "AuditChainHead",
+    "AuditEvent",
+    "ExtensionRequest",
+    "Notification",
+    "ProgressReport",
+    "ReportAttachment",
+    "TargetActual",
+    "Task",
+]
