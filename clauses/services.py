@@ -20,6 +20,7 @@ from accounts.choices import UnitKind
 from accounts.models import Jurisdiction, Unit, UnitAlias, normalize_name
 from accounts.scoping import supervised_jurisdictions
 from tracker import audit
+from tracker import services as tracker_services
 from tracker.errors import DomainError, NotAllowed
 from tracker.models import Assignment, Task
 
@@ -500,9 +501,13 @@ def _import_one(
     result = DocumentResult(document=document, created=True)
     task_pairs = [(c, p) for c, p in zip(clauses, planned, strict=True) if p.is_task]
     if previous is None:
-        _create_tasks(document, task_pairs, units)
+        new_assignments = _create_tasks(document, task_pairs, units)
     else:
-        _carry_over(document, previous, clauses, planned, units, result)
+        new_assignments = _carry_over(document, previous, clauses, planned, units, result)
+    tracker_services.refresh_assignments(
+        Assignment.objects.filter(task__document=document, is_active=True)
+    )
+    tracker_services.notify_assigned(new_assignments)
     audit.record(
         action="document.imported" if previous is None else "document.revised",
         obj=document,
@@ -554,14 +559,14 @@ def _assignments_for(
     return rows
 
 
-def _create_tasks(document, task_pairs, units) -> None:
+def _create_tasks(document, task_pairs, units) -> list[Assignment]:
     tasks = Task.objects.bulk_create(
         [
             Task(document=document, **_task_fields(c, p, order))
             for order, (c, p) in enumerate(task_pairs, start=1)
         ]
     )
-    Assignment.objects.bulk_create(
+    return Assignment.objects.bulk_create(
         [
             a
             for task, (_c, p) in zip(tasks, task_pairs, strict=True)
@@ -570,7 +575,9 @@ def _create_tasks(document, task_pairs, units) -> None:
     )
 
 
-def _carry_over(document, previous, clauses, planned, units, result: DocumentResult) -> None:
+def _carry_over(
+    document, previous, clauses, planned, units, result: DocumentResult
+) -> list[Assignment]:
     """Diff the clauses of two versions and move the previous version's tasks onto the new ones.
 
     Every clause counts in the listed difference (added, changed, removed). A task follows its
@@ -629,3 +636,4 @@ def _carry_over(document, previous, clauses, planned, units, result: DocumentRes
         if task.pk not in carried:
             task.is_active = False
             task.save(update_fields=["is_active", "updated_at"])
+    return new_rows

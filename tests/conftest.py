@@ -137,3 +137,68 @@ def api_client(user=None) -> APIClient:
         token, _ = Token.objects.get_or_create(user=user)
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     return client
+
+
+# ---------------------------------------------------------------------------------------------
+# The workflow world: one 深圳市 document whose task （一） is led by 市地方金融监管局 with
+# 人民银行深圳市分行 in support, task （二） assigned to 市发展改革委 alone, and the seven
+# personas of the permission matrix.
+
+WORLD_TEXT = """深圳市关于促进科技金融的若干措施
+
+各有关单位：排在第一位的为牵头单位。
+
+一、主要任务
+
+（一）建设服务平台。建设全市统一的融资服务平台，服务企业不少于500家。（责任单位：市地方金融监管局、人民银行深圳市分行）
+
+（二）完善风险补偿。设立科技信贷风险补偿资金池。（责任单位：市发展改革委）
+"""
+
+PASSWORD = "Duban-2026-pass"
+
+
+class World:
+    """Objects and personas of the workflow tests (attributes set by the ``world`` fixture)."""
+
+
+def make_world() -> World:
+    """Import the world document and create its personas; needs the registry loaded."""
+    from clauses.services import import_document
+    from tracker.models import Assignment
+
+    w = World()
+    w.shenzhen = Jurisdiction.objects.get(name="深圳市")
+    w.guangzhou = Jurisdiction.objects.get(name="广州市")
+    result = import_document(
+        data=WORLD_TEXT.encode(), filename="world.txt", jurisdiction=w.shenzhen
+    )
+    w.document = result.documents[0].document
+    w.task, w.other_task = list(w.document.tasks.order_by("order"))
+    w.lead = Assignment.objects.get(task=w.task, role="lead")
+    w.support = Assignment.objects.get(task=w.task, role="support")
+    w.unrelated = Assignment.objects.get(task=w.other_task)
+    w.lead_unit, w.support_unit = w.lead.unit, w.support.unit
+
+    def person(username, **kwargs):
+        user = _user(username, **kwargs)
+        user.set_password(PASSWORD)
+        user.save()
+        return user
+
+    w.anonymous = None
+    w.staff = person("staff", role=Role.STAFF, jurisdiction=w.shenzhen, unit=w.lead_unit)
+    w.leader = person("leader", role=Role.UNIT_LEADER, jurisdiction=w.shenzhen, unit=w.lead_unit)
+    w.co_staff = person("costaff", role=Role.STAFF, jurisdiction=w.shenzhen, unit=w.support_unit)
+    w.other_staff = person(
+        "otherstaff", role=Role.STAFF, jurisdiction=w.shenzhen, unit=w.unrelated.unit
+    )
+    w.supervisor = person("supervisor", role=Role.SUPERVISOR, jurisdiction=w.shenzhen)
+    w.other_supervisor = person("gzsupervisor", role=Role.SUPERVISOR, jurisdiction=w.guangzhou)
+    w.admin = person("admin", superuser=True)
+    return w
+
+
+@pytest.fixture
+def world(registry):
+    return make_world()

@@ -21,3 +21,9 @@ class NotAllowed(DomainError):
     """The user may not do this here (e.g. import into a jurisdiction they do not supervise)."""
 
     status = 403
+
+
+class Conflict(DomainError):
+    """The object changed under the request: a stale version, or a state it no longer has."""
+
+    status = 409

@@ -150,6 +150,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" or "kind": name each choice set in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentStatusEnum": "tracker.choices.Status",
+        "ReportStatusEnum": "tracker.choices.ReportStatus",
+        "ExtensionStatusEnum": "tracker.choices.ExtensionStatus",
+        "UnitKindEnum": "accounts.choices.UnitKind",
+        "NotificationKindEnum": "tracker.choices.NotificationKind",
+    },
 }
 
 # Celery. The default broker is kombu's filesystem transport: a real worker and a real beat

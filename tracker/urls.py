@@ -9,16 +9,29 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import UnitViewSet
 from clauses.api.views import PolicyDocumentViewSet
-from tracker.api.views import TaskViewSet
+from tracker.api.views import (
+    AssignmentViewSet,
+    AuditEventViewSet,
+    ExtensionRequestViewSet,
+    NotificationViewSet,
+    ReportViewSet,
+    TaskViewSet,
+)
 from tracker.views import healthz
 
 router = DefaultRouter()
 router.register("documents", PolicyDocumentViewSet, basename="document")
 router.register("tasks", TaskViewSet, basename="task")
 router.register("units", UnitViewSet, basename="unit")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("reports", ReportViewSet, basename="report")
+router.register("extension-requests", ExtensionRequestViewSet, basename="extension-request")
+router.register("notifications", NotificationViewSet, basename="notification")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
     path("", include("clauses.urls")),
+    path("", include("tracker.page_urls")),
     path("healthz/", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

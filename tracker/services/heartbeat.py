@@ -1,4 +1,4 @@
-"""Task-domain services. The workflow (reports, review, reminders) arrives with later issues."""
+"""The worker heartbeat shown by /healthz/."""
 
 from datetime import datetime
 from pathlib import Path

@@ -1,0 +1,48 @@
+"""Task-domain services: every workflow rule lives in one of these functions.
+
+Views, API views, admin actions, commands and Celery tasks call them; each runs in one
+transaction and writes an audit event.
+"""
+
+from .closure import close_task, reopen_task, request_close
+from .extensions import approve_extension, reject_extension, request_extension
+from .heartbeat import last_heartbeat, record_heartbeat
+from .notifications import mark_read, notify_assigned
+from .planning import plan_assignment, plan_document, plan_task
+from .receipt import flag_unreceived, receive_assignment
+from .reporting import (
+    ReportInput,
+    accept_report,
+    create_report,
+    return_report,
+    sign_off_report,
+    submit_report,
+    update_report,
+)
+from .states import refresh_assignments
+
+__all__ = [
+    "ReportInput",
+    "accept_report",
+    "approve_extension",
+    "close_task",
+    "create_report",
+    "flag_unreceived",
+    "last_heartbeat",
+    "mark_read",
+    "notify_assigned",
+    "plan_assignment",
+    "plan_document",
+    "plan_task",
+    "receive_assignment",
+    "record_heartbeat",
+    "refresh_assignments",
+    "reject_extension",
+    "reopen_task",
+    "request_close",
+    "request_extension",
+    "return_report",
+    "sign_off_report",
+    "submit_report",
+    "update_report",
+]

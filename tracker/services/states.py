@@ -1,0 +1,215 @@
+"""Status and light of assignments and tasks: the rules live here and only here.
+
+Assignment status: done (task closed, or a fully complete report accepted), overdue (due date
+passed), in progress (received or reported), else not started. Light: red when overdue or two
+reporting cycles passed without a report; yellow when the last cycle's report is missing, a
+report or the due date is within the warning window, or the unit is behind the expected
+progress (序时进度) by more than the margin; green otherwise. A task is done when closed; its
+status and light roll up its active assignments. The values are stored for fast lists and
+refreshed by every workflow service and by the nightly scan.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from tracker.choices import Light, ReportStatus, Status
+from tracker.models import Assignment, ProgressReport, Task
+from tracker.periods import period_owed, periods
+from tracker.workdays import working_days_between
+
+REPORTED = (ReportStatus.SUBMITTED, ReportStatus.SIGNED_OFF, ReportStatus.ACCEPTED)
+_LIGHT_RANK = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
+
+
+@dataclass(frozen=True)
+class AssignmentState:
+    status: str
+    light: str
+    percent: int | None
+    last_report_id: int | None
+    next_report_due: date | None
+    missed_reports: int
+
+
+def start_of(assignment: Assignment) -> date:
+    """Where the assignment's periods and expected progress start."""
+    return (
+        assignment.start_date
+        or assignment.task.start_date
+        or timezone.localdate(assignment.created_at)
+    )
+
+
+def report_periods(assignment: Assignment, *, today: date):
+    """The reporting periods of an assignment, up to its due date (or a year ahead)."""
+    start = start_of(assignment)
+    end = assignment.due_date or max(start, today) + timedelta(days=366)
+    return periods(
+        cycle=assignment.report_cycle,
+        report_day=assignment.report_day,
+        start=start,
+        end=max(end, start),
+    )
+
+
+def expected_percent(*, start: date, due: date | None, today: date) -> int | None:
+    """Linear expected progress (序时进度) from start to due date, 0–100; None without a due date."""
+    if due is None:
+        return None
+    if today <= start:
+        return 0
+    if today >= due or due <= start:
+        return 100
+    return round(100 * (today - start).days / (due - start).days)
+
+
+def assignment_state(
+    assignment: Assignment, *, reports: list[ProgressReport], task_closed: bool, today: date
+) -> AssignmentState:
+    """Compute an assignment's status and light from its plan, its reports and the date."""
+    sent = sorted(
+        (r for r in reports if r.status in REPORTED), key=lambda r: r.period_start, reverse=True
+    )
+    latest = sent[0] if sent else None
+    percent = latest.percent if latest else None
+    done = task_closed or any(
+        r.status == ReportStatus.ACCEPTED and r.percent == 100 for r in reports
+    )
+    reported_periods = {r.period_start for r in sent}
+    all_periods = report_periods(assignment, today=today)
+    missed = 0
+    for period in reversed([p for p in all_periods if p.due_on < today]):
+        if period.start in reported_periods:
+            break
+        missed += 1
+    owed = period_owed(all_periods, today)
+    next_due = owed.due_on if owed and owed.start not in reported_periods else None
+
+    if done:
+        status = Status.DONE
+    elif assignment.due_date and today > assignment.due_date:
+        status = Status.OVERDUE
+    elif assignment.received_at or reports:
+        status = Status.IN_PROGRESS
+    else:
+        status = Status.NOT_STARTED
+
+    window = settings.WARNING_WORKING_DAYS
+    if done:
+        light = Light.GREEN
+    elif status == Status.OVERDUE or missed >= 2:
+        light = Light.RED
+    elif (
+        missed == 1
+        or (assignment.due_date and working_days_between(today, assignment.due_date) <= window)
+        or (next_due and working_days_between(today, next_due) <= window)
+        or _behind(assignment, percent=percent, today=today)
+    ):
+        light = Light.YELLOW
+    else:
+        light = Light.GREEN
+    return AssignmentState(
+        status=status,
+        light=light,
+        percent=percent,
+        last_report_id=latest.pk if latest else None,
+        next_report_due=None if done else next_due,
+        missed_reports=0 if done else missed,
+    )
+
+
+def _behind(assignment: Assignment, *, percent: int | None, today: date) -> bool:
+    expected = expected_percent(start=start_of(assignment), due=assignment.due_date, today=today)
+    if expected is None:
+        return False
+    return expected - (percent or 0) > settings.PROGRESS_MARGIN_PERCENT
+
+
+def task_state(task: Task, assignments: list[Assignment]) -> tuple[str, str]:
+    """Roll a task's status and light up from its active assignments' stored values."""
+    if task.closed_at:
+        return Status.DONE, Light.GREEN
+    active = [a for a in assignments if a.is_active]
+    if not active:
+        return Status.NOT_STARTED, Light.GREEN
+    statuses = {a.status for a in active}
+    if Status.OVERDUE in statuses:
+        status = Status.OVERDUE
+    elif statuses == {Status.NOT_STARTED}:
+        status = Status.NOT_STARTED
+    else:
+        status = Status.IN_PROGRESS
+    light = max((a.light for a in active), key=_LIGHT_RANK.__getitem__)
+    return status, light
+
+
+STATE_FIELDS = ["status", "light", "percent", "last_report", "next_report_due", "missed_reports"]
+
+
+def refresh_assignments(assignments, *, today: date | None = None) -> int:
+    """Recompute and store the state of the given assignments (a queryset or ids) and their tasks.
+
+    A fixed number of queries whatever the count: assignments with their tasks and reports,
+    then the tasks with their assignments. Returns the number of assignments whose state changed.
+    """
+    today = today or timezone.localdate()
+    qs = (
+        assignments
+        if hasattr(assignments, "model")
+        else Assignment.objects.filter(pk__in=list(assignments))
+    )
+    rows = list(
+        qs.select_related("task").prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=ProgressReport.objects.only(
+                    "id", "assignment_id", "status", "percent", "period_start"
+                ),
+            )
+        )
+    )
+    changed = []
+    for a in rows:
+        state = assignment_state(
+            a, reports=list(a.reports.all()), task_closed=bool(a.task.closed_at), today=today
+        )
+        values = {
+            "status": state.status,
+            "light": state.light,
+            "percent": state.percent,
+            "last_report_id": state.last_report_id,
+            "next_report_due": state.next_report_due,
+            "missed_reports": state.missed_reports,
+        }
+        if any(getattr(a, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(a, k, v)
+            changed.append(a)
+    if changed:
+        Assignment.objects.bulk_update(changed, STATE_FIELDS, batch_size=500)
+    refresh_tasks({a.task_id for a in rows})
+    return len(changed)
+
+
+def refresh_tasks(task_ids) -> None:
+    """Recompute and store the rolled-up status and light of the given tasks."""
+    tasks = list(
+        Task.objects.filter(pk__in=list(task_ids)).prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.only("id", "task_id", "status", "light", "is_active"),
+            )
+        )
+    )
+    changed = []
+    for task in tasks:
+        status, light = task_state(task, list(task.assignments.all()))
+        if (task.status, task.light) != (status, light):
+            task.status, task.light = status, light
+            changed.append(task)
+    if changed:
+        Task.objects.bulk_update(changed, ["status", "light"], batch_size=500)
