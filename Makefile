@@ -26,10 +26,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# The whole suite: lint, migrations in sync, system checks, pytest.
+# The whole suite: lint, migrations in sync, system checks, a warning-free OpenAPI schema, pytest.
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+	$(PY) manage.py spectacular --validate --fail-on-warn > /dev/null
 	$(VENV)/bin/pytest
 
 messages: install

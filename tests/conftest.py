@@ -196,6 +196,8 @@ def make_world() -> World:
     w.supervisor = person("supervisor", role=Role.SUPERVISOR, jurisdiction=w.shenzhen)
     w.other_supervisor = person("gzsupervisor", role=Role.SUPERVISOR, jurisdiction=w.guangzhou)
     w.admin = person("admin", superuser=True)
+    w.admin.is_staff = True
+    w.admin.save(update_fields=["is_staff"])
     return w
 
 

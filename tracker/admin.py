@@ -1,43 +1,24 @@
+"""Admin: tasks and assignments for inspection; the workflow's records are read-only here,
+since every change of state goes through a service that writes its audit event."""
+
 from django.contrib import admin
 
-from .models import Assignment, AuditEvent, Task
+from .models import (
+    Assignment,
+    AuditEvent,
+    ExtensionRequest,
+    Notification,
+    ProgressReport,
+    ReportAttachment,
+    TargetActual,
+    Task,
+)
 
 
-class AssignmentInline(admin.TabularInline):
-    model = Assignment
-    extra = 0
-    autocomplete_fields = ["unit"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shows rows; adds, changes and deletes belong to the services."""
 
-
-@admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "document", "status", "light", "due_date", "is_active")
-    list_filter = ("status", "light", "is_active", "document__jurisdiction")
-    search_fields = ("title", "description")
-    inlines = [AssignmentInline]
-    list_select_related = ["document"]
-    raw_id_fields = ["clause", "document"]
-
-
-@admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
-    list_display = ("task", "unit", "role", "status", "light", "due_date", "is_active")
-    list_filter = ("role", "status", "light", "is_active")
-    search_fields = ("task__title", "unit__name")
-    autocomplete_fields = ["unit"]
-    raw_id_fields = ["task"]
-    list_select_related = ["task", "unit"]
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is append-only."""
-
-    list_display = ("created_at", "actor", "action", "object_type", "object_id", "ip_address")
-    list_filter = ("action", "object_type")
-    search_fields = ("object_id", "action")
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -45,3 +26,86 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AssignmentInline(admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ("unit", "role", "status", "light", "due_date", "received_at", "is_active")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "document", "status", "light", "due_date", "closed_at", "is_active")
+    list_filter = ("status", "light", "is_active", "document__jurisdiction")
+    search_fields = ("title", "description")
+    inlines = [AssignmentInline]
+    list_select_related = ["document"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ReadOnlyAdmin):
+    list_display = ("task", "unit", "role", "status", "light", "due_date", "is_active")
+    list_filter = ("role", "status", "light", "is_active")
+    search_fields = ("task__title", "unit__name")
+    list_select_related = ["task", "unit"]
+
+
+class TargetActualInline(admin.TabularInline):
+    model = TargetActual
+    extra = 0
+    can_delete = False
+    readonly_fields = ("target", "value", "note")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AttachmentInline(admin.TabularInline):
+    model = ReportAttachment
+    extra = 0
+    can_delete = False
+    fields = ("name", "content_type", "size", "sha256", "uploaded_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(ReadOnlyAdmin):
+    list_display = ("assignment", "period_start", "status", "percent", "submitted_at")
+    list_filter = ("status",)
+    search_fields = ("progress", "assignment__unit__name")
+    list_select_related = ["assignment__task", "assignment__unit"]
+    inlines = [TargetActualInline, AttachmentInline]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyAdmin):
+    list_display = ("assignment", "requested_due_date", "status", "created_at", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ["assignment__task", "assignment__unit"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "recipient", "kind", "message", "read_at")
+    list_filter = ("kind",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Read-only: the audit trail is append-only."""
+
+    list_display = ("created_at", "actor_name", "action", "object_type", "object_id", "ip_address")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_id", "action", "actor_name")
+
+    def get_actions(self, request):
+        return {}  # not even "delete selected"

@@ -2,7 +2,7 @@ from django.db.models import Count, Prefetch, Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
@@ -10,6 +10,8 @@ from accounts.scoping import is_supervisor
 from clauses import services
 from clauses.filtersets import PolicyDocumentFilterSet
 from clauses.models import PolicyDocument
+from tracker import services as tracker_services
+from tracker.api.serializers import DocumentPlanSerializer
 from tracker.models import Assignment, Task
 
 from .serializers import (
@@ -119,3 +121,22 @@ class PolicyDocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
         return Response(
             payload, status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )
+
+    @extend_schema(
+        request=DocumentPlanSerializer,
+        responses={200: OpenApiResponse(description='{"planned": number of tasks planned}')},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser])
+    def plan(self, request, pk=None):
+        """Plan every active task of the document (or the listed ones) at once (supervisor)."""
+        document = self.get_object()
+        serializer = DocumentPlanSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        count = tracker_services.plan_document(
+            document=document,
+            by=request.user,
+            plan=serializer.plan(),
+            task_ids=serializer.validated_data.get("tasks"),
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        return Response({"planned": count})

@@ -19,7 +19,7 @@ from .reporting import (
     submit_report,
     update_report,
 )
-from .states import refresh_assignments
+from .states import refresh_all_states, refresh_assignments
 
 __all__ = [
     "ReportInput",
@@ -36,6 +36,7 @@ __all__ = [
     "plan_task",
     "receive_assignment",
     "record_heartbeat",
+    "refresh_all_states",
     "refresh_assignments",
     "reject_extension",
     "reopen_task",

@@ -213,3 +213,14 @@ def refresh_tasks(task_ids) -> None:
             changed.append(task)
     if changed:
         Task.objects.bulk_update(changed, ["status", "light"], batch_size=500)
+
+
+def refresh_all_states(*, today: date | None = None, batch_size: int = 1000) -> int:
+    """Recompute every active assignment in fixed batches; returns how many changed."""
+    ids = list(
+        Assignment.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+    )
+    return sum(
+        refresh_assignments(ids[i : i + batch_size], today=today)
+        for i in range(0, len(ids), batch_size)
+    )
