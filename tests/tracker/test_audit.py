@@ -1,6 +1,7 @@
 """The audit trail: hash-chained, append-only, verified by ``manage.py verify_audit``."""
 
 import threading
+from itertools import pairwise
 
 import pytest
 from django.core.management import call_command
@@ -23,7 +24,7 @@ def test_each_event_carries_the_previous_hash_and_the_chain_verifies(world):
     _some_events(world)
     events = list(AuditEvent.objects.order_by("id"))
     assert len(events) >= 4
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in pairwise(events))
     assert AuditChainHead.objects.get().last_hash == events[-1].hash
     assert verify_chain() == []
     call_command("verify_audit")
