@@ -26,24 +26,33 @@ class Period:
     end: date
     due_on: date
     key: str
-    label: str
+
+    @property
+    def label(self) -> str:
+        """The period for people, in the active language (built on demand: lists of periods
+        are computed for every assignment, their labels only for the few shown)."""
+        if self.key == "once":
+            return gettext("Whole task")
+        year, part = self.key.split("-")
+        if part.startswith("Q"):
+            return gettext("{year}, quarter {quarter}").format(year=year, quarter=int(part[1:]))
+        if part == "H1":
+            return gettext("{year}, first half").format(year=year)
+        if part == "H2":
+            return gettext("{year}, second half").format(year=year)
+        return gettext("{year}, month {month}").format(year=year, month=int(part))
 
 
-def _key_and_label(cycle: str, year: int, first_month: int) -> tuple[str, str]:
+def _key(cycle: str, year: int, first_month: int) -> str:
     """Name the calendar period of ``cycle`` that begins in ``first_month`` of ``year``.
 
     Keys go into URLs and database rows, so they never depend on the language.
     """
     if cycle == ReportCycle.MONTHLY:
-        label = gettext("{year}, month {month}").format(year=year, month=first_month)
-        return f"{year}-{first_month:02d}", label
+        return f"{year}-{first_month:02d}"
     if cycle == ReportCycle.QUARTERLY:
-        quarter = (first_month - 1) // 3 + 1
-        label = gettext("{year}, quarter {quarter}").format(year=year, quarter=quarter)
-        return f"{year}-Q{quarter}", label
-    if first_month == 1:
-        return f"{year}-H1", gettext("{year}, first half").format(year=year)
-    return f"{year}-H2", gettext("{year}, second half").format(year=year)
+        return f"{year}-Q{(first_month - 1) // 3 + 1}"
+    return f"{year}-H1" if first_month == 1 else f"{year}-H2"
 
 
 def _month_after(year: int, month: int) -> tuple[int, int]:
@@ -68,7 +77,7 @@ def periods(*, cycle: str, report_day: int, start: date, end: date) -> list[Peri
         raise ValueError(f"end {end} is before start {start}")
     deadline = next_working_day(end)
     if cycle == ReportCycle.ONCE:
-        return [Period(start, end, deadline, "once", gettext("Whole task"))]
+        return [Period(start, end, deadline, "once")]
     if cycle not in _MONTHS:
         raise ValueError(f"unknown report cycle {cycle!r}")
     if not 1 <= report_day <= 28:
@@ -81,8 +90,8 @@ def periods(*, cycle: str, report_day: int, start: date, end: date) -> list[Peri
         due_year, due_month = _month_after(year, month + months - 1)
         period_end = min(date(due_year, due_month, 1) - timedelta(days=1), end)
         due_on = min(next_working_day(date(due_year, due_month, report_day)), deadline)
-        key, label = _key_and_label(cycle, year, month)
-        result.append(Period(max(date(year, month, 1), start), period_end, due_on, key, label))
+        key = _key(cycle, year, month)
+        result.append(Period(max(date(year, month, 1), start), period_end, due_on, key))
         year, month = due_year, due_month
     return result
 

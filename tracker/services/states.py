@@ -147,9 +147,6 @@ def task_state(task: Task, assignments: list[Assignment]) -> tuple[str, str]:
     return status, light
 
 
-STATE_FIELDS = ["status", "light", "percent", "last_report", "next_report_due", "missed_reports"]
-
-
 def refresh_assignments(assignments, *, today: date | None = None) -> int:
     """Recompute and store the state of the given assignments (a queryset or ids) and their tasks.
 
@@ -172,27 +169,32 @@ def refresh_assignments(assignments, *, today: date | None = None) -> int:
             )
         )
     )
-    changed = []
+    changes: dict[tuple, list[int]] = {}
     for a in rows:
         state = assignment_state(
             a, reports=list(a.reports.all()), task_closed=bool(a.task.closed_at), today=today
         )
-        values = {
-            "status": state.status,
-            "light": state.light,
-            "percent": state.percent,
-            "last_report_id": state.last_report_id,
-            "next_report_due": state.next_report_due,
-            "missed_reports": state.missed_reports,
-        }
-        if any(getattr(a, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(a, k, v)
-            changed.append(a)
-    if changed:
-        Assignment.objects.bulk_update(changed, STATE_FIELDS, batch_size=500)
+        values = (
+            ("status", state.status),
+            ("light", state.light),
+            ("percent", state.percent),
+            ("last_report_id", state.last_report_id),
+            ("next_report_due", state.next_report_due),
+            ("missed_reports", state.missed_reports),
+        )
+        if any(getattr(a, k) != v for k, v in values):
+            changes.setdefault(values, []).append(a.pk)
+    _update_grouped(Assignment, changes)
     refresh_tasks({a.task_id for a in rows})
-    return len(changed)
+    return sum(len(ids) for ids in changes.values())
+
+
+def _update_grouped(model, changes: dict[tuple, list[int]]) -> None:
+    """One UPDATE per distinct set of values: most rows share a state, and Django's
+    bulk_update builds a CASE per row and field, which costs far more in Python."""
+    for values, ids in changes.items():
+        for i in range(0, len(ids), 1000):
+            model.objects.filter(pk__in=ids[i : i + 1000]).update(**dict(values))
 
 
 def refresh_tasks(task_ids) -> None:
@@ -205,14 +207,12 @@ def refresh_tasks(task_ids) -> None:
             )
         )
     )
-    changed = []
+    changes: dict[tuple, list[int]] = {}
     for task in tasks:
         status, light = task_state(task, list(task.assignments.all()))
         if (task.status, task.light) != (status, light):
-            task.status, task.light = status, light
-            changed.append(task)
-    if changed:
-        Task.objects.bulk_update(changed, ["status", "light"], batch_size=500)
+            changes.setdefault((("status", status), ("light", light)), []).append(task.pk)
+    _update_grouped(Task, changes)
 
 
 def refresh_all_states(*, today: date | None = None, batch_size: int = 1000) -> int:
