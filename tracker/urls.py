@@ -8,6 +8,7 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import UnitViewSet
+from accounts.views import PasswordChangeDoneView, PasswordChangeView
 from clauses.api.views import PolicyDocumentViewSet
 from tracker.api.views import (
     AssignmentViewSet,
@@ -35,6 +36,8 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", ObtainAuthToken.as_view(), name="api-token"),
     path("api/v1/", include(router.urls)),

@@ -268,11 +268,22 @@ def _write_units(juris, specs: list[UnitSpec], counter: Counter) -> dict[str, Un
     return units
 
 
+def _current(unit: Unit, by_pk: dict[int, Unit]) -> Unit:
+    """The unit that carries ``unit``'s work today: the end of its chain of successors."""
+    seen = {unit.pk}
+    while unit.successor_id and unit.successor_id not in seen and unit.successor_id in by_pk:
+        unit = by_pk[unit.successor_id]
+        seen.add(unit.pk)
+    return unit
+
+
 def _write_aliases(juris, specs: list[UnitSpec], units: dict[str, Unit], counter: Counter) -> None:
     existing = {alias.normalized: alias for alias in UnitAlias.objects.filter(jurisdiction=juris)}
+    by_pk = {unit.pk: unit for unit in units.values()}
     new = []
     for spec in specs:
-        unit = units[spec.name]
+        # A unit renamed or merged since the file was written: its names lead to its successor.
+        unit = _current(units[spec.name], by_pk)
         for spelling in spec.aliases:
             alias = existing.get(normalize_name(spelling))
             if alias is None:

@@ -3,8 +3,9 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from accounts.scoping import is_supervisor
 from clauses import services
@@ -36,7 +37,7 @@ class PolicyDocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     """Policy documents: preview a file's parse, import it, read the result."""
 
     filterset_class = PolicyDocumentFilterSet
-    permission_classes = [IsAuthenticated, IsSupervisorForWrites]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsSupervisorForWrites]
     parser_classes = [MultiPartParser, FormParser]  # the only writes are file uploads
 
     def get_queryset(self):

@@ -5,8 +5,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from accounts.scoping import is_supervisor
 from tracker import services
@@ -392,7 +393,7 @@ class AuditEventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
     model = AuditEvent
     serializer_class = AuditEventSerializer
     filterset_class = AuditEventFilterSet
-    permission_classes = [IsAuthenticated, IsSupervisor]
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, IsSupervisor]
 
     def get_queryset(self):
         return self.scoped().order_by("-id")

@@ -71,6 +71,8 @@ class Command(BaseCommand):
             )
             if created:  # hashing is slow on purpose; a rerun keeps what is there
                 user.set_password(DEMO_PASSWORD)
+                # A published password: asked to change at sign-in unless DEBUG (make run).
+                user.must_change_password = True
                 user.is_staff = user.is_superuser = role is None
                 user.save()
             where = "all jurisdictions (superuser)"
