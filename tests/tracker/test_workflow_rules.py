@@ -144,3 +144,20 @@ def test_the_report_owed_is_chosen_by_date(world):
     assert report.period_start == date(2026, 10, 1)  # October's report is due on Nov 5
     assert report.due_on == date(2026, 11, 5)
     assert report.period_start + timedelta(days=30) == report.period_end
+
+
+def test_a_change_of_the_sign_off_plan_never_strands_a_report(world):
+    now = at(date(2026, 11, 23))
+    services.plan_task(task=world.task, by=world.supervisor, plan={"needs_sign_off": True}, now=now)
+    signed = _submitted(world, world.lead, world.staff, "平台建设进展。", now)
+    services.sign_off_report(report=signed, by=world.leader, now=now)
+    pending = _submitted(world, world.support, world.co_staff, "再贷款政策宣传。", now)
+
+    services.plan_task(
+        task=world.task, by=world.supervisor, plan={"needs_sign_off": False}, now=now
+    )
+
+    assert services.accept_report(report=signed, by=world.supervisor, now=now).status == "accepted"
+    assert services.accept_report(report=pending, by=world.supervisor, now=now).status == (
+        "accepted"
+    )

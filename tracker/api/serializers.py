@@ -4,6 +4,8 @@ import json
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tracker.choices import ReportCycle
@@ -153,11 +155,22 @@ class JSONOrText(serializers.JSONField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class PercentField(serializers.Field):
+    """Passes the value through: the service owns the 0–100 whole-number rule and its code."""
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
 class ReportWriteSerializer(serializers.Serializer):
     progress = serializers.CharField(
         required=False, allow_blank=True, help_text=_("进展情况"), trim_whitespace=False
     )
-    percent = serializers.IntegerField(required=False, help_text=_("0–100"))
+    percent = PercentField(required=False, help_text=_("whole number, 0–100"))
     problems = serializers.CharField(required=False, allow_blank=True, help_text=_("存在问题"))
     next_steps = serializers.CharField(required=False, allow_blank=True, help_text=_("下一步举措"))
     target_actuals = JSONOrText(

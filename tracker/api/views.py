@@ -317,7 +317,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         return self._fresh(report)
 
     @extend_schema(request=CommentSerializer, responses=ReportSerializer)
-    @action(detail=True, methods=["post"], url_path="return")
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
         """The supervisor returns the report with a comment."""
         serializer = _valid(CommentSerializer, request)

@@ -39,6 +39,13 @@ class ProgressReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         return _scope(self, user, assignment_path="assignment")
 
+    def awaiting_review(self):
+        """Reports the supervisor may accept or return (the rule of ``awaits_review``)."""
+        return self.filter(
+            models.Q(status=ReportStatus.SIGNED_OFF)
+            | models.Q(status=ReportStatus.SUBMITTED, assignment__needs_sign_off=False)
+        )
+
 
 class ProgressReport(TimeStampedModel):
     """One unit's report on one assignment for one reporting period (进展情况)."""
@@ -122,6 +129,22 @@ class ProgressReport(TimeStampedModel):
     @property
     def is_flagged_similar(self) -> bool:
         return self.similar_to_id is not None
+
+    @property
+    def awaits_sign_off(self) -> bool:
+        """Submitted on an assignment whose unit leader signs reports off."""
+        return self.status == ReportStatus.SUBMITTED and self.assignment.needs_sign_off
+
+    @property
+    def awaits_review(self) -> bool:
+        """Ready for the supervisor: signed off, or submitted where no sign-off is needed.
+
+        A signed-off report stays reviewable if the plan later drops the sign-off, and a
+        submitted one becomes signable if the plan adds it: no report gets stuck.
+        """
+        return self.status == ReportStatus.SIGNED_OFF or (
+            self.status == ReportStatus.SUBMITTED and not self.assignment.needs_sign_off
+        )
 
 
 class TargetActual(models.Model):

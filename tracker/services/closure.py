@@ -1,6 +1,7 @@
 """Closure: the lead unit asks (申请办结), the supervisor closes (办结/销号) or reopens."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,10 @@ from .states import refresh_assignments
 
 def _locked(task: Task) -> Task:
     return Task.objects.select_for_update().select_related("document").get(pk=task.pk)
+
+
+def _document_url(task: Task) -> str:
+    return reverse("clauses:document-detail", args=[task.document_id])
 
 
 def _active_unit_ids(task: Task) -> list[int]:
@@ -52,7 +57,7 @@ def request_close(*, task: Task, by, note: str = "", now=None, ip_address=None) 
             kind=NotificationKind.CLOSE_REQUESTED,
             message=_("Closure of “{task}” is requested.").format(task=task),
             obj=task,
-            url="",
+            url=_document_url(task),
         )
     return task
 
@@ -82,6 +87,7 @@ def close_task(*, task: Task, by, comment: str = "", now=None, ip_address=None) 
             kind=NotificationKind.TASK_CLOSED,
             message=_("“{task}” is closed (办结).").format(task=task),
             obj=task,
+            url=_document_url(task),
         )
         refresh_assignments(task.assignments.filter(is_active=True), today=today_of(now))
     task.refresh_from_db()
@@ -118,6 +124,7 @@ def reopen_task(*, task: Task, by, reason: str, now=None, ip_address=None) -> Ta
             kind=NotificationKind.TASK_REOPENED,
             message=_("“{task}” is reopened: {reason}").format(task=task, reason=reason),
             obj=task,
+            url=_document_url(task),
         )
         refresh_assignments(task.assignments.filter(is_active=True), today=today_of(now))
     task.refresh_from_db()

@@ -43,20 +43,20 @@ class ReportInput:
 
 
 def _percent(value) -> int:
-    try:
-        percent = int(value)
-    except (TypeError, ValueError):
-        raise DomainError(
-            "invalid_percent", _("The percent complete must be a whole number from 0 to 100.")
-        ) from None
-    if not 0 <= percent <= 100 or str(value).strip() not in (str(percent), f"{percent}.0"):
+    """A whole number from 0 to 100, given as a number or as text ("40")."""
+    if isinstance(value, bool):
+        value = None
+    text = str(value).strip() if value is not None else ""
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if not text.isdigit() or not 0 <= int(text) <= 100:
         raise DomainError(
             "invalid_percent",
-            _("The percent complete must be a whole number from 0 to 100, not {value}.").format(
-                value=value
+            _("The percent complete must be a whole number from 0 to 100, not “{value}”.").format(
+                value="" if value is None else value
             ),
         )
-    return percent
+    return int(text)
 
 
 def _actuals(assignment: Assignment, raw) -> dict[int, tuple[Decimal, str]]:
@@ -330,7 +330,7 @@ def sign_off_report(*, report: ProgressReport, by, now=None, ip_address=None):
     with transaction.atomic():
         report = _locked(report)
         require_leader(by, report.assignment)
-        if report.status != ReportStatus.SUBMITTED or not report.assignment.needs_sign_off:
+        if not report.awaits_sign_off:
             raise Conflict(
                 "invalid_transition",
                 _("Only a submitted report that needs sign-off can be signed off."),
@@ -351,15 +351,15 @@ def sign_off_report(*, report: ProgressReport, by, now=None, ip_address=None):
 
 
 def _reviewable(report: ProgressReport) -> None:
-    ready = ReportStatus.SIGNED_OFF if report.assignment.needs_sign_off else ReportStatus.SUBMITTED
-    if report.status != ready:
-        if report.status in (ReportStatus.ACCEPTED, ReportStatus.RETURNED):
-            message = _("This report has already been reviewed ({status}).")
-        elif report.status == ReportStatus.SUBMITTED:
-            message = _("This report awaits the unit leader's sign-off ({status}).")
-        else:
-            message = _("This report has not been submitted ({status}).")
-        raise Conflict("invalid_transition", message.format(status=report.get_status_display()))
+    if report.awaits_review:
+        return
+    if report.status in (ReportStatus.ACCEPTED, ReportStatus.RETURNED):
+        message = _("This report has already been reviewed ({status}).")
+    elif report.awaits_sign_off:
+        message = _("This report awaits the unit leader's sign-off ({status}).")
+    else:
+        message = _("This report has not been submitted ({status}).")
+    raise Conflict("invalid_transition", message.format(status=report.get_status_display()))
 
 
 def accept_report(*, report: ProgressReport, by, comment="", now=None, ip_address=None):
