@@ -15,7 +15,9 @@ from accounts.choices import UnitKind
 from accounts.models import Unit
 from accounts.scoping import is_supervisor, supervised_jurisdictions
 from tracker.errors import DomainError
+from tracker.forms import BulkPlanForm
 from tracker.models import Assignment, Task
+from tracker.services.access import supervises
 
 from . import services, uploads
 from .models import PolicyDocument
@@ -40,8 +42,14 @@ def document_list(request):
 
 
 @login_required
-def document_detail(request, pk):
-    tasks = Task.objects.filter(is_active=True).order_by("order")
+def document_detail(request, pk, plan_form=None):
+    """The breakdown table: every task with its units' lights, statuses and due dates.
+
+    Supervisors of the document's jurisdiction also get the bulk plan form (``plan_form`` is a
+    bound form shown again after a refused plan). A fixed number of queries whatever the size.
+    """
+    # Staff see the tasks their units share, not the whole document's.
+    tasks = Task.objects.visible_to(request.user).filter(is_active=True).order_by("order")
     assignments = Assignment.objects.filter(is_active=True).select_related("unit").order_by("order")
     document = get_object_or_404(
         PolicyDocument.objects.visible_to(request.user)
@@ -51,7 +59,23 @@ def document_detail(request, pk):
         ),
         pk=pk,
     )
-    return render(request, "clauses/document_detail.html", {"document": document})
+    can_plan = supervises(request.user, document.jurisdiction_id)
+    # Which assignment pages the user may open (one query): links only where they lead somewhere.
+    visible = set(
+        Assignment.objects.visible_to(request.user)
+        .filter(task__document=document)
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "clauses/document_detail.html",
+        {
+            "document": document,
+            "can_plan": can_plan,
+            "visible_assignments": visible,
+            "plan_form": plan_form or (BulkPlanForm(prefix="bulk") if can_plan else None),
+        },
+    )
 
 
 def _require_supervisor(user):

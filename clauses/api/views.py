@@ -51,7 +51,10 @@ class PolicyDocumentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             qs = qs.prefetch_related(
                 Prefetch(
                     "tasks",
-                    queryset=Task.objects.order_by("order").prefetch_related(
+                    # Staff see the tasks their units share, not the whole document's.
+                    queryset=Task.objects.visible_to(self.request.user)
+                    .order_by("order")
+                    .prefetch_related(
                         Prefetch("assignments", queryset=Assignment.objects.select_related("unit"))
                     ),
                 )

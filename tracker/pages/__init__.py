@@ -1,0 +1,53 @@
+"""Server-rendered pages of the tracker (Django templates, HTMX where a page must react)."""
+
+from .assignment import (
+    assignment_detail,
+    assignment_plan,
+    document_plan,
+    extension_approve,
+    extension_reject,
+    extension_request,
+    receive,
+    report_accept,
+    report_create,
+    report_return,
+    report_sign_off,
+    report_submit,
+    report_update,
+    task_close,
+    task_reopen,
+    task_request_close,
+)
+from .lists import (
+    attachment,
+    extension_queue,
+    mark_notifications_read,
+    my_tasks,
+    notifications,
+    review_queue,
+)
+
+__all__ = [
+    "assignment_detail",
+    "assignment_plan",
+    "attachment",
+    "document_plan",
+    "extension_approve",
+    "extension_queue",
+    "extension_reject",
+    "extension_request",
+    "mark_notifications_read",
+    "my_tasks",
+    "notifications",
+    "receive",
+    "report_accept",
+    "report_create",
+    "report_return",
+    "report_sign_off",
+    "report_submit",
+    "report_update",
+    "review_queue",
+    "task_close",
+    "task_reopen",
+    "task_request_close",
+]
