@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from clauses.models import Target
-from tests.conftest import api_client, table_counts
+from tests.conftest import api_client, has_chinese, table_counts
 from tests.tracker import test_permission_matrix as matrix
 from tracker import services
 from tracker.models import Assignment, ExtensionRequest, ProgressReport
@@ -31,11 +31,11 @@ def _day(days: int):
 
 
 def _refused(response, status: int, code: str) -> dict:
-    """Assert a refusal: the status, the stable code and a message for people."""
+    """Assert a refusal: the status, the stable code and a Chinese message for people."""
     body = response.json()
     assert response.status_code == status, body
     assert body.get("code") == code, body
-    assert isinstance(body.get("detail"), str) and body["detail"].strip(), body
+    assert isinstance(body.get("detail"), str) and has_chinese(body["detail"]), body
     return body
 
 
