@@ -7,6 +7,7 @@ leaves stale rows behind.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 
 from django.utils.translation import gettext
@@ -64,6 +65,16 @@ def _month_after(year: int, month: int) -> tuple[int, int]:
 
 
 def periods(*, cycle: str, report_day: int, start: date, end: date) -> list[Period]:
+    """List the reporting periods covering ``start``..``end`` inclusive, in order (cached:
+    the assignments of one document share their plan, and lights are refreshed in bulk).
+
+    See ``_periods`` for the rules.
+    """
+    return list(_periods(str(cycle), report_day, start, end))
+
+
+@lru_cache(maxsize=4096)
+def _periods(cycle: str, report_day: int, start: date, end: date) -> tuple[Period, ...]:
     """List the reporting periods covering ``start``..``end`` inclusive, in order.
 
     Periods follow calendar months, quarters or half-years, the first and last clipped to the
@@ -77,7 +88,7 @@ def periods(*, cycle: str, report_day: int, start: date, end: date) -> list[Peri
         raise ValueError(f"end {end} is before start {start}")
     deadline = next_working_day(end)
     if cycle == ReportCycle.ONCE:
-        return [Period(start, end, deadline, "once")]
+        return (Period(start, end, deadline, "once"),)
     if cycle not in _MONTHS:
         raise ValueError(f"unknown report cycle {cycle!r}")
     if not 1 <= report_day <= 28:
@@ -93,7 +104,7 @@ def periods(*, cycle: str, report_day: int, start: date, end: date) -> list[Peri
         key = _key(cycle, year, month)
         result.append(Period(max(date(year, month, 1), start), period_end, due_on, key))
         year, month = due_year, due_month
-    return result
+    return tuple(result)
 
 
 def period_owed(periods: list[Period], today: date) -> Period | None:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
-from accounts.models import User
+from accounts.models import Membership, User
 from tracker.choices import NotificationKind
 from tracker.models import Notification
 
@@ -51,27 +51,44 @@ def assignment_url(assignment) -> str:
 
 
 def notify_assigned(assignments) -> int:
-    """Tell each unit's people of their new tasks: one notification per person and document."""
-    by_document: dict[int, tuple] = {}
+    """Tell each unit's people of their new tasks: one notification per person and document.
+
+    Two queries whatever the size of the import: the members of every unit, one insert.
+    """
+    counts: dict[tuple[int, int], int] = {}
+    documents = {}
     for a in assignments:
-        document = a.task.document
-        entry = by_document.setdefault(document.pk, (document, set(), []))
-        entry[1].add(a.unit_id)
-        entry[2].append(a)
-    sent = 0
-    for document, unit_ids, rows in by_document.values():
-        for unit_id in unit_ids:
-            count = sum(1 for a in rows if a.unit_id == unit_id)
-            sent += notify(
-                users=unit_members([unit_id]),
-                kind=NotificationKind.ASSIGNED,
-                message=_("{count} new task(s) for your unit from “{title}”.").format(
-                    count=count, title=document.title
-                ),
-                obj=document,
-                url=reverse("tracker:my-tasks") + f"?document={document.pk}",
+        documents[a.task.document_id] = a.task.document
+        key = (a.task.document_id, a.unit_id)
+        counts[key] = counts.get(key, 0) + 1
+    people: dict[int, set[int]] = {}
+    for user_id, unit_id in Membership.objects.filter(
+        unit_id__in={unit_id for _doc, unit_id in counts},
+        role__in=(Role.STAFF, Role.UNIT_LEADER),
+        user__is_active=True,
+    ).values_list("user_id", "unit_id"):
+        people.setdefault(unit_id, set()).add(user_id)
+    rows, seen = [], set()
+    for (document_id, unit_id), count in counts.items():
+        document = documents[document_id]
+        for user_id in people.get(unit_id, ()):
+            if (document_id, user_id) in seen:  # one per person and document
+                continue
+            seen.add((document_id, user_id))
+            rows.append(
+                Notification(
+                    recipient_id=user_id,
+                    kind=NotificationKind.ASSIGNED,
+                    message=_("{count} new task(s) for your unit from “{title}”.").format(
+                        count=count, title=document.title
+                    )[:500],
+                    object_type=document._meta.label_lower,
+                    object_id=str(document.pk),
+                    url=reverse("tracker:my-tasks") + f"?document={document.pk}",
+                )
             )
-    return sent
+    Notification.objects.bulk_create(rows)
+    return len(rows)
 
 
 def mark_read(*, user, ids=None, now=None) -> int:
