@@ -7,8 +7,8 @@ leaves stale rows behind.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 
 from django.utils.translation import gettext
 

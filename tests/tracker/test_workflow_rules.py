@@ -161,3 +161,54 @@ def test_a_change_of_the_sign_off_plan_never_strands_a_report(world):
     assert services.accept_report(report=pending, by=world.supervisor, now=now).status == (
         "accepted"
     )
+
+
+def test_edit_and_submit_is_one_step_a_refused_submit_saves_nothing(world):
+    import pytest
+
+    from tracker.errors import DomainError
+
+    draft = services.create_report(
+        assignment=world.lead, by=world.staff, data=ReportInput(progress="初稿。", percent=10)
+    )
+    with pytest.raises(DomainError) as caught:
+        services.update_report(
+            report=draft,
+            by=world.staff,
+            data=ReportInput(progress="", percent=20),
+            version=draft.version,
+            submit=True,
+        )
+    assert caught.value.code == "progress_required"
+    draft.refresh_from_db()
+    assert (draft.progress, draft.percent, draft.status) == ("初稿。", 10, "draft")
+
+
+def test_a_removed_attachment_takes_its_file_with_it(
+    world, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .helpers import pdf_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    report = services.create_report(
+        assignment=world.lead,
+        by=world.staff,
+        data=ReportInput(
+            progress="附证明。",
+            percent=10,
+            attachments=[("证明.pdf", SimpleUploadedFile("证明.pdf", pdf_bytes()))],
+        ),
+    )
+    attachment = report.attachments.get()
+    path = tmp_path / attachment.file.name
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_report(
+            report=report,
+            by=world.staff,
+            data=ReportInput(remove_attachments=[attachment.pk]),
+            version=report.version,
+        )
+    assert not report.attachments.exists() and not path.exists()

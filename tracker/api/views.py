@@ -277,12 +277,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
             by=request.user,
             data=serializer.report_input(),
             version=serializer.validated_data.get("version"),
+            submit=serializer.validated_data["submit"],
             ip_address=client_ip(request),
         )
-        if serializer.validated_data["submit"]:
-            report = services.submit_report(
-                report=report, by=request.user, ip_address=client_ip(request)
-            )
         return self._fresh(report)
 
     @extend_schema(request=None, responses=ReportSerializer)

@@ -287,21 +287,15 @@ def report_update(request, pk):
         return _invalid(request, assignment, {("edit", report.pk): form})
     submit = _submitting(request)
 
-    def action():
-        updated = services.update_report(
+    try:
+        services.update_report(
             report=report,
             by=request.user,
             data=form.report_input(),
             version=form.cleaned_data.get("version"),
+            submit=submit,
             ip_address=ip_of(request),
         )
-        if submit:
-            services.submit_report(
-                report=updated, by=request.user, version=updated.version, ip_address=ip_of(request)
-            )
-
-    try:
-        action()
     except DomainError as exc:
         messages.error(request, str(exc.message))
         current = ProgressReport.objects.filter(pk=report.pk).values_list("version", flat=True)

@@ -216,9 +216,20 @@ def _locked(report: ProgressReport) -> ProgressReport:
 
 
 def update_report(
-    *, report: ProgressReport, by, data: ReportInput, version, now=None, ip_address=None
+    *,
+    report: ProgressReport,
+    by,
+    data: ReportInput,
+    version,
+    submit=False,
+    now=None,
+    ip_address=None,
 ) -> ProgressReport:
-    """Edit a draft or returned report; a stale ``version`` is refused (409), nothing is lost."""
+    """Edit a draft or returned report; a stale ``version`` is refused (409), nothing is lost.
+
+    With ``submit`` the edit and the submission are one transaction: a refused submission
+    leaves the report as it was, not half-saved as a draft.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         report = _locked(report)
@@ -244,7 +255,13 @@ def update_report(
         report.save()
         _store_actuals(report, actuals)
         if data.remove_attachments:
-            report.attachments.filter(pk__in=list(data.remove_attachments)).delete()
+            removed = list(report.attachments.filter(pk__in=list(data.remove_attachments)))
+            for attachment in removed:
+                attachment.delete()
+                # The file goes only once the row is gone for good.
+                transaction.on_commit(
+                    lambda f=attachment.file: f.storage.delete(f.name) if f.name else None
+                )
         _store_attachments(report, data.attachments, by=by)
         audit.record(
             action="report.updated",
@@ -254,6 +271,8 @@ def update_report(
             after=snapshot(report, AUDITED),
             ip_address=ip_address,
         )
+        if submit:
+            report = submit_report(report=report, by=by, now=now, ip_address=ip_address)
     return report
 
 
