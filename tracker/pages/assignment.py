@@ -428,24 +428,40 @@ def extension_reject(request, pk):
     return _decide(request, pk, approve=False)
 
 
+def _task_action(request, pk, *, service, form_class, prefix, key, argument, success):
+    """Run a closure service on the task of assignment ``pk`` with the form's one text field;
+    a refused action shows the form again under ``key``."""
+    assignment = _assignment(request, pk)
+    form = form_class(request.POST, prefix=prefix)
+    form.is_valid()
+    field = "reason" if form_class is ReasonForm else "comment"
+    return _perform(
+        request,
+        assignment,
+        lambda: service(
+            task=assignment.task,
+            by=request.user,
+            ip_address=ip_of(request),
+            **{argument: form.cleaned_data.get(field, "")},
+        ),
+        success=success,
+        bound={key: form},
+    )
+
+
 @login_required
 @require_POST
 def task_request_close(request, pk):
     """申请办结: the lead unit asks the supervisor to close the task."""
-    assignment = _assignment(request, pk)
-    form = CommentForm(request.POST, prefix="closereq")
-    form.is_valid()
-    return _perform(
+    return _task_action(
         request,
-        assignment,
-        lambda: services.request_close(
-            task=assignment.task,
-            by=request.user,
-            note=form.cleaned_data.get("comment", ""),
-            ip_address=ip_of(request),
-        ),
+        pk,
+        service=services.request_close,
+        form_class=CommentForm,
+        prefix="closereq",
+        key="request_close",
+        argument="note",
         success=_("Closure requested."),
-        bound={"request_close": form},
     )
 
 
@@ -453,20 +469,15 @@ def task_request_close(request, pk):
 @require_POST
 def task_close(request, pk):
     """办结: the supervisor closes the task of this assignment."""
-    assignment = _assignment(request, pk)
-    form = CommentForm(request.POST, prefix="close")
-    form.is_valid()
-    return _perform(
+    return _task_action(
         request,
-        assignment,
-        lambda: services.close_task(
-            task=assignment.task,
-            by=request.user,
-            comment=form.cleaned_data.get("comment", ""),
-            ip_address=ip_of(request),
-        ),
+        pk,
+        service=services.close_task,
+        form_class=CommentForm,
+        prefix="close",
+        key="close",
+        argument="comment",
         success=_("Task closed."),
-        bound={"close": form},
     )
 
 
@@ -474,20 +485,15 @@ def task_close(request, pk):
 @require_POST
 def task_reopen(request, pk):
     """The supervisor reopens a closed task, with a reason."""
-    assignment = _assignment(request, pk)
-    form = ReasonForm(request.POST, prefix="reopen")
-    form.is_valid()
-    return _perform(
+    return _task_action(
         request,
-        assignment,
-        lambda: services.reopen_task(
-            task=assignment.task,
-            by=request.user,
-            reason=form.cleaned_data.get("reason", ""),
-            ip_address=ip_of(request),
-        ),
+        pk,
+        service=services.reopen_task,
+        form_class=ReasonForm,
+        prefix="reopen",
+        key="reopen",
+        argument="reason",
         success=_("Task reopened."),
-        bound={"reopen": form},
     )
 
 
