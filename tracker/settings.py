@@ -214,6 +214,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=10),
         "options": {"expires": 6 * 3600},
     },
+    # The half-year rollup of the period that has just ended (2026H1 on 1 July …).
+    "rollup-period": {
+        "task": "reports.rollup_ended_period",
+        "schedule": crontab(hour=0, minute=30, day_of_month=1, month_of_year="1,7"),
+        "options": {"expires": 12 * 3600},
+    },
     # Assignments not received (签收) in time are flagged to the supervisor.
     "flag-unreceived": {
         "task": "tracker.flag_unreceived",
@@ -285,3 +291,19 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ATTACHMENTS_PER_REPORT = env.int("ATTACHMENTS_PER_REPORT", default=10)
 # A submitted report this similar (0–1) to an earlier one is flagged as 疑似照搬.
 SIMILARITY_THRESHOLD = env.float("SIMILARITY_THRESHOLD", default=0.9)
+
+# Reminders (催办) and escalation (督办), in working days.
+REMINDER_REPORT_STEPS = env.list("REMINDER_REPORT_STEPS", cast=int, default=[5, 2, 0])
+REMINDER_DUE_STEPS = env.list("REMINDER_DUE_STEPS", cast=int, default=[7, 3, 1])
+ESCALATE_TO_LEADER_AFTER = env.int("ESCALATE_TO_LEADER_AFTER", default=3)
+ESCALATE_TO_SUPERVISOR_AFTER = env.int("ESCALATE_TO_SUPERVISOR_AFTER", default=7)
+# Channels: in-app and e-mail for people, group robots (企业微信, 钉钉) per unit, SMS through a
+# backend class (no provider is bundled; the logging backend writes messages to the log).
+REMINDER_CHANNELS = env.list("REMINDER_CHANNELS", default=["in_app", "email", "webhook", "sms"])
+SMS_BACKEND = env.str("SMS_BACKEND", default="tracker.channels.sms.LoggingSMSBackend")
+CHANNEL_MAX_ATTEMPTS = env.int("CHANNEL_MAX_ATTEMPTS", default=5)
+CHANNEL_TIMEOUT_SECONDS = env.float("CHANNEL_TIMEOUT_SECONDS", default=10.0)
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# The half-year evaluation: units may appeal their figures for this many working days.
+EVALUATION_APPEAL_WORKING_DAYS = env.int("EVALUATION_APPEAL_WORKING_DAYS", default=5)

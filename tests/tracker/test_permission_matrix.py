@@ -183,6 +183,41 @@ def _audited(w):
     w.event = AuditEvent.objects.filter(jurisdiction=w.shenzhen).latest("id")
 
 
+def _evaluated(w):
+    """深圳市's 2026H1 computed with the world's assignments in it, as ``w.period``; the lead
+    unit's overall row as ``w.snapshot``."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from reports.services import rollup_period
+    from tracker.models import Assignment
+
+    Assignment.objects.update(created_at=datetime(2026, 3, 2, tzinfo=ZoneInfo("Asia/Shanghai")))
+    w.period = rollup_period(jurisdiction=w.shenzhen, code="2026H1", now=timezone.now())
+    w.snapshot = w.period.snapshots.get(unit=w.lead_unit, document=None)
+
+
+def _published(w):
+    from reports.services import publish_period
+
+    _evaluated(w)
+    publish_period(period=w.period, by=w.supervisor, now=timezone.now(), before_deadline=True)
+
+
+def _appealed(w):
+    """A pending appeal of the lead unit on its overall row, as ``w.appeal``."""
+    from reports.services import file_appeal
+
+    _evaluated(w)
+    w.appeal = file_appeal(
+        snapshot=w.snapshot, by=w.staff, reason="逾期任务数有误。", now=timezone.now()
+    )
+
+
+def _period_body(w, **more):
+    return {"jurisdiction": w.shenzhen.pk, **more}
+
+
 def _upload():
     return SimpleUploadedFile("数字经济.txt", NEW_DOCUMENT.encode(), content_type="text/plain")
 
@@ -310,6 +345,34 @@ ROUTES = [
     Route("audit-event-detail", "GET", (401, 403, 403, 403, 200, 404, 200),
           lambda w, u: Call(args=(w.event.pk,)),
           given=_audited),
+    # the half-year evaluation: supervisors compute and publish, administrators unpublish,
+    # units see and appeal their own rows
+    Route("period-list", "GET", (401, 200, 200, 200, 200, 200, 200),
+          lambda w, u: Call(),
+          given=_evaluated, reaches=lambda w, d: w.period.pk in _ids(d),
+          blind=frozenset({"other_supervisor"})),
+    Route("period-rollup", "POST", (401, 403, 403, 403, 200, 404, 200),
+          lambda w, u: Call(args=("2026H1",), body=_period_body(w))),
+    Route("period-publish", "POST", (401, 403, 403, 403, 200, 404, 200),
+          lambda w, u: Call(args=("2026H1",), body=_period_body(w, before_deadline=True)),
+          given=_evaluated),
+    Route("period-unpublish", "POST", (401, 403, 403, 403, 403, 404, 200),
+          lambda w, u: Call(args=("2026H1",), body=_period_body(w, reason="数据需要重算。")),
+          given=_published),
+    Route("period-snapshots", "GET", (401, 200, 200, 200, 200, 404, 200),
+          lambda w, u: Call(args=("2026H1",), body={"jurisdiction": w.shenzhen.pk}),
+          given=_evaluated, reaches=lambda w, d: w.snapshot.pk in _ids(d),
+          blind=frozenset({"other_staff"})),
+    Route("snapshot-appeal", "POST", (401, 201, 404, 201, 403, 404, 403),
+          lambda w, u: Call(args=(w.snapshot.pk,), body={"reason": "逾期任务数有误。"}),
+          given=_evaluated),
+    Route("appeal-list", "GET", (401, 200, 200, 200, 200, 200, 200),
+          lambda w, u: Call(),
+          given=_appealed, reaches=lambda w, d: w.appeal.pk in _ids(d),
+          blind=OUTSIDERS),
+    Route("appeal-decide", "POST", (401, 403, 404, 403, 200, 404, 200),
+          lambda w, u: Call(args=(w.appeal.pk,), body={"uphold": True, "comment": "维持。"}),
+          given=_appealed),
     # signing in
     Route("api-token", "POST", (200, 200, 200, 200, 200, 200, 200), _sign_in),
 ]
