@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 urlpatterns = [
     path("periods/", views.PeriodListView.as_view(), name="period-list"),
@@ -17,6 +17,16 @@ urlpatterns = [
         "periods/<str:code>/snapshots/",
         views.PeriodSnapshotsView.as_view(),
         name="period-snapshots",
+    ),
+    path(
+        "periods/<str:code>/bulletin.docx",
+        exports.PeriodBulletinView.as_view(),
+        name="period-bulletin",
+    ),
+    path(
+        "periods/<str:code>/snapshots.xlsx",
+        exports.PeriodSnapshotsXlsxView.as_view(),
+        name="period-snapshots-xlsx",
     ),
     path("snapshots/<int:pk>/appeals/", views.SnapshotAppealView.as_view(), name="snapshot-appeal"),
     path("appeals/", views.AppealListView.as_view(), name="appeal-list"),

@@ -17,8 +17,6 @@ from tracker.models import AuditEvent
 
 from .scenario import NOW, build
 
-pytestmark = pytest.mark.urls("tests.reports.urls")
-
 
 @pytest.fixture
 def period(world):
