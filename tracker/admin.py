@@ -1,17 +1,22 @@
 """Admin: tasks and assignments for inspection; the workflow's records are read-only here,
 since every change of state goes through a service that writes its audit event."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import (
     Assignment,
     AuditEvent,
     ExtensionRequest,
     Notification,
+    OutboundMessage,
     ProgressReport,
+    ReminderLog,
     ReportAttachment,
     TargetActual,
     Task,
+    UnitChannel,
 )
 
 
@@ -109,3 +114,69 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
     def get_actions(self, request):
         return {}  # not even "delete selected"
+
+
+@admin.register(UnitChannel)
+class UnitChannelAdmin(admin.ModelAdmin):
+    """Group robots (企业微信, 钉钉) are configuration: admins add and edit them here."""
+
+    list_display = ("unit", "platform", "name", "is_active", "updated_at")
+    list_filter = ("platform", "is_active")
+    search_fields = ("unit__name", "name")
+    autocomplete_fields = ["unit"]
+    list_select_related = ["unit"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # robots are reached over HTTPS
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyAdmin):
+    """Every reminder sent, once per (assignment, kind, due date, step, channel, recipient)."""
+
+    list_display = (
+        "created_at",
+        "assignment",
+        "kind",
+        "due_date",
+        "step",
+        "channel",
+        "recipient_key",
+    )
+    list_filter = ("kind", "channel")
+    search_fields = ("assignment__task__title", "assignment__unit__name", "recipient_key")
+    list_select_related = ["assignment__task", "assignment__unit"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(ReadOnlyAdmin):
+    """The outbox: failed and waiting deliveries are visible here and can be retried now."""
+
+    list_display = (
+        "day",
+        "channel",
+        "recipient_key",
+        "subject",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    )
+    list_filter = ("status", "channel", "is_digest", "day")
+    search_fields = ("recipient_key", "subject", "last_error")
+    actions = ["retry_now"]
+
+    @admin.action(description=_("Retry now"))
+    def retry_now(self, request, queryset):
+        from .services import retry_message
+
+        count = sum(retry_message(message=message) for message in queryset)
+        self.message_user(
+            request,
+            ngettext("%d message queued again.", "%d messages queued again.", count) % count,
+            messages.SUCCESS,
+        )

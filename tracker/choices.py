@@ -47,3 +47,33 @@ class NotificationKind(models.TextChoices):
     CLOSE_REQUESTED = "close_requested", _("Closure requested")
     TASK_CLOSED = "task_closed", _("Task closed")
     TASK_REOPENED = "task_reopened", _("Task reopened")
+    REMINDER = "reminder", _("Reminder")
+    ESCALATION = "escalation", _("Escalation")
+
+
+class ReminderKind(models.TextChoices):
+    REPORT_DUE = "report_due", _("Report due")
+    TASK_DUE = "task_due", _("Task due")
+    OVERDUE = "overdue", _("Overdue")
+    ESCALATION_LEADER = "escalation_leader", _("Escalated to the unit leader")
+    ESCALATION_SUPERVISOR = "escalation_supervisor", _("Escalated to the supervisor")
+    URGE = "urge", _("Urged by the supervisor (催办)")
+
+
+class ChannelName(models.TextChoices):
+    IN_APP = "in_app", _("In-app")
+    EMAIL = "email", _("E-mail")
+    WEBHOOK = "webhook", _("Group robot")
+    SMS = "sms", _("SMS")
+
+
+class WebhookPlatform(models.TextChoices):
+    WECOM = "wecom", _("WeCom (企业微信)")
+    DINGTALK = "dingtalk", _("DingTalk (钉钉)")
+
+
+class MessageStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

@@ -220,6 +220,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=30, day_of_month=1, month_of_year="1,7"),
         "options": {"expires": 12 * 3600},
     },
+    # Reminders and escalation (催办/督办); the task itself skips days that are not working days.
+    "send-reminders": {
+        "task": "tracker.send_reminders",
+        "schedule": crontab(hour=9, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
+    # Deliveries whose retry is due are queued again, should a Celery retry have been lost.
+    "retry-deliveries": {
+        "task": "tracker.retry_deliveries",
+        "schedule": 300.0,
+        "options": {"expires": 290},
+    },
     # Assignments not received (签收) in time are flagged to the supervisor.
     "flag-unreceived": {
         "task": "tracker.flag_unreceived",

@@ -1,9 +1,12 @@
 """Celery tasks: thin wrappers over services, JSON arguments only."""
 
+from datetime import datetime
+
 from celery import shared_task
 from django.utils import timezone
 
 from . import services
+from .workdays import is_working_day
 
 
 @shared_task(name="tracker.record_heartbeat", ignore_result=True)
@@ -20,3 +23,42 @@ def refresh_states():
 @shared_task(name="tracker.flag_unreceived", ignore_result=True)
 def flag_unreceived():
     services.flag_unreceived(now=timezone.now())
+
+
+@shared_task(name="tracker.send_reminders", ignore_result=True)
+def send_reminders(at=None, force=False):
+    """Daily 09:00: reminders and escalation (催办/督办), on working days only.
+
+    ``at`` (ISO date-time) runs the scan as of that moment, e.g. from a periodic task edited
+    in the admin; ``force`` runs it on a day off too. Deliveries are queued after the commit.
+    """
+    now = _parse(at) if at else timezone.now()
+    if not force and not is_working_day(timezone.localdate(now)):
+        return
+    services.scan_reminders(now=now, queue=True)
+
+
+@shared_task(
+    bind=True,
+    name="tracker.deliver_message",
+    ignore_result=True,
+    max_retries=None,
+)
+def deliver_message(self, message_id):
+    """Send one outbox message; on failure try again after the backoff the service chose."""
+    delivery = services.deliver_message(message_id=message_id, now=timezone.now())
+    if delivery.outcome == "retry" and delivery.retry_in is not None:
+        raise self.retry(countdown=delivery.retry_in)
+
+
+@shared_task(name="tracker.retry_deliveries", ignore_result=True)
+def retry_deliveries():
+    """Safety net for lost delivery tasks: queue every message whose (re)try is due."""
+    services.queue_due_messages(now=timezone.now())
+
+
+def _parse(value: str):
+    moment = datetime.fromisoformat(value)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment

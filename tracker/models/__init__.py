@@ -2,6 +2,7 @@
 
 from .audit import AppendOnlyError, AuditChainHead, AuditEvent
 from .notifications import Notification
+from .reminders import OutboundMessage, ReminderLog, UnitChannel
 from .reports import ExtensionRequest, ProgressReport, ReportAttachment, TargetActual
 from .tasks import Assignment, Task
 
@@ -12,8 +13,11 @@ __all__ = [
     "AuditEvent",
     "ExtensionRequest",
     "Notification",
+    "OutboundMessage",
     "ProgressReport",
+    "ReminderLog",
     "ReportAttachment",
     "TargetActual",
     "Task",
+    "UnitChannel",
 ]

@@ -26,12 +26,14 @@ from .lists import (
     notifications,
     review_queue,
 )
+from .reminders import escalations, urge
 
 __all__ = [
     "assignment_detail",
     "assignment_plan",
     "attachment",
     "document_plan",
+    "escalations",
     "extension_approve",
     "extension_queue",
     "extension_reject",
@@ -50,4 +52,5 @@ __all__ = [
     "task_close",
     "task_reopen",
     "task_request_close",
+    "urge",
 ]

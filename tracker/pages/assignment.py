@@ -54,6 +54,7 @@ AUDIT_LABELS = {
     "report.created": gettext_lazy("Report written"),
     "report.updated": gettext_lazy("Report edited"),
     "report.submitted": gettext_lazy("Report submitted"),
+    "assignment.urged": gettext_lazy("Urged (催办)"),
     "report.signed_off": gettext_lazy("Report signed off"),
     "report.accepted": gettext_lazy("Report accepted"),
     "report.returned": gettext_lazy("Report returned"),
