@@ -33,6 +33,7 @@ router.register("audit-events", AuditEventViewSet, basename="audit-event")
 urlpatterns = [
     path("", include("clauses.urls")),
     path("", include("tracker.page_urls")),
+    path("", include("reports.urls")),
     path("healthz/", healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
