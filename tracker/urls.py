@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api.views import UnitViewSet
 from accounts.views import PasswordChangeDoneView, PasswordChangeView
 from clauses.api.views import PolicyDocumentViewSet
+from reports.api import document_exports
 from tracker.api.views import (
     AssignmentViewSet,
     AuditEventViewSet,
@@ -41,6 +42,22 @@ urlpatterns = [
     path("password/done/", PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    # Files of a document or a unit, before the router so a future action cannot shadow them.
+    path(
+        "api/v1/documents/<int:pk>/breakdown.xlsx",
+        document_exports.DocumentBreakdownXlsxView.as_view(),
+        name="document-breakdown-xlsx",
+    ),
+    path(
+        "api/v1/documents/<int:pk>/progress.docx",
+        document_exports.DocumentProgressDocxView.as_view(),
+        name="document-progress-docx",
+    ),
+    path(
+        "api/v1/units/<int:pk>/progress.docx",
+        document_exports.UnitProgressDocxView.as_view(),
+        name="unit-progress-docx",
+    ),
     path("api/v1/", include(router.urls)),
     path("api/v1/", include("reports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -473,7 +473,7 @@ def build_bulletin(
     _runs(
         p,
         [
-            (f"（{chinese_number(1)}）{_('Scoring method.')}", SUBHEADING_FONT),
+            ("（" + chinese_number(1) + "）" + _("Scoring method."), SUBHEADING_FONT),
             (
                 _(
                     "Score = 100 × ({on_time} × on-time report rate + {completion} × completion "
@@ -499,7 +499,7 @@ def build_bulletin(
     _runs(
         p,
         [
-            (f"（{chinese_number(2)}）{_('Appeals.')}", SUBHEADING_FONT),
+            ("（" + chinese_number(2) + "）" + _("Appeals."), SUBHEADING_FONT),
             (
                 _(
                     "{count} appeals were decided: the figures were upheld in {upheld} and "
@@ -534,7 +534,7 @@ def build_bulletin(
         _runs(
             p,
             [
-                (f"（{chinese_number(3)}）{_('Corrections.')}", SUBHEADING_FONT),
+                ("（" + chinese_number(3) + "）" + _("Corrections."), SUBHEADING_FONT),
                 (_("The following rows were corrected on appeal:"), BODY_FONT),
             ],
         )

@@ -197,7 +197,7 @@ def test_publish_then_a_second_rollup_is_a_conflict(scenario, clock):
         {"code": "2026H1", "jurisdiction": scenario.shenzhen.pk},
     )
     assert response.status_code == 409
-    assert any("unpublish" in m or "取消发布" in m for m in messages_of(response))
+    assert any("unpublish" in m or "撤回发布" in m for m in messages_of(response))
     assert table_counts() == before
     assert rows == list(
         EvaluationSnapshot.objects.filter(period=period).order_by("pk").values_list()

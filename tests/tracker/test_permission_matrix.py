@@ -363,6 +363,14 @@ ROUTES = [
           lambda w, u: Call(args=("2026H1",), body={"jurisdiction": w.shenzhen.pk}),
           given=_evaluated, reaches=lambda w, d: w.snapshot.pk in _ids(d),
           blind=frozenset({"other_staff"})),
+    # a document's breakdown table and progress summary, a unit's progress summary: whoever sees
+    # the document (or the unit), with the rows they may see
+    Route("document-breakdown-xlsx", "GET", (401, 200, 200, 200, 200, 404, 200),
+          lambda w, u: Call(args=(w.document.pk,))),
+    Route("document-progress-docx", "GET", (401, 200, 200, 200, 200, 404, 200),
+          lambda w, u: Call(args=(w.document.pk,))),
+    Route("unit-progress-docx", "GET", (401, 200, 404, 200, 200, 404, 200),
+          lambda w, u: Call(args=(w.lead_unit.pk,))),
     # the bulletin and the spreadsheet: supervisors while a draft, the units once published
     Route("period-bulletin", "GET", (401, 403, 403, 403, 200, 404, 200),
           lambda w, u: Call(args=("2026H1",), body={"jurisdiction": w.shenzhen.pk}),
