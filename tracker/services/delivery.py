@@ -94,6 +94,15 @@ def _sent(message: OutboundMessage, now: datetime) -> Delivery:
     return Delivery("sent")
 
 
+def _final_text(message):
+    """A claimed digest takes no more rows: write its text from all of them before sending."""
+    if message.is_digest:
+        from .reminders import render_message
+
+        render_message(message)
+    return message
+
+
 def deliver_message(*, message_id: int, now: datetime | None = None) -> Delivery:
     """Send one outbox message if it is due and nobody else has claimed it."""
     now = now or timezone.now()
@@ -105,7 +114,7 @@ def deliver_message(*, message_id: int, now: datetime | None = None) -> Delivery
         with transaction.atomic():
             if not _claim(message_id, now):
                 return Delivery("skipped")
-            message = OutboundMessage.objects.select_related("user").get(pk=message_id)
+            message = _final_text(OutboundMessage.objects.select_related("user").get(pk=message_id))
             try:
                 with transaction.atomic():
                     channel.send(message)
@@ -114,7 +123,9 @@ def deliver_message(*, message_id: int, now: datetime | None = None) -> Delivery
             return _sent(message, now)
     if not _claim(message_id, now):
         return Delivery("skipped")
-    message = OutboundMessage.objects.select_related("user", "unit_channel").get(pk=message_id)
+    message = _final_text(
+        OutboundMessage.objects.select_related("user", "unit_channel").get(pk=message_id)
+    )
     try:
         channel.send(message)
     except Exception as exc:  # any failure of a channel is retried

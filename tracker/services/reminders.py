@@ -268,7 +268,12 @@ def render_message(message: OutboundMessage) -> None:
 
 
 def _bundle(new_rows: list[ReminderLog], *, today: date, now: datetime) -> list[int]:
-    """Attach new rows to their recipients' digests (locked in a fixed order), re-render them."""
+    """Attach new rows to their recipients' digests (locked in a fixed order).
+
+    The text is written once per scan (``render_message`` after the last batch) and again
+    when the message is claimed for sending, not after every batch: a busy recipient's digest
+    would otherwise be re-read and re-written once per batch, quadratic in its length.
+    """
     groups: dict[tuple[str, str], list[ReminderLog]] = defaultdict(list)
     for row in new_rows:
         groups[(row.channel, row.recipient_key)].append(row)
@@ -277,7 +282,6 @@ def _bundle(new_rows: list[ReminderLog], *, today: date, now: datetime) -> list[
         rows = groups[key]
         message = _open_digest(rows[0], today, now)
         ReminderLog.objects.filter(pk__in=[r.pk for r in rows]).update(message=message)
-        render_message(message)
         touched.append(message.pk)
     return touched
 
@@ -320,6 +324,12 @@ def scan_reminders(*, now: datetime, queue: bool = True, batch_size: int = BATCH
             message_ids = _bundle(new, today=today, now=now)
         result.reminders += len(new)
         result.message_ids += message_ids
+    result.message_ids = list(dict.fromkeys(result.message_ids))
+    with transaction.atomic():
+        for message in OutboundMessage.objects.filter(
+            pk__in=result.message_ids, status=MessageStatus.PENDING
+        ):
+            render_message(message)
     if queue:  # the new digests, and the messages whose retry is due
         with transaction.atomic():
             queue_due_messages(now=now)
