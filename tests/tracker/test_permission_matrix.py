@@ -371,6 +371,9 @@ ROUTES = [
           lambda w, u: Call(args=(w.document.pk,))),
     Route("unit-progress-docx", "GET", (401, 200, 404, 200, 200, 404, 200),
           lambda w, u: Call(args=(w.lead_unit.pk,))),
+    # the dashboard's figures: everyone signed in, over what they may see
+    Route("dashboard-summary", "GET", (401, 200, 200, 200, 200, 200, 200),
+          lambda w, u: Call()),
     # the bulletin and the spreadsheet: supervisors while a draft, the units once published
     Route("period-bulletin", "GET", (401, 403, 403, 403, 200, 404, 200),
           lambda w, u: Call(args=("2026H1",), body={"jurisdiction": w.shenzhen.pk}),

@@ -1,0 +1,363 @@
+"""督办看板: the live figures of the dashboard pages and of ``/api/v1/dashboard/summary/``.
+
+Every figure is an SQL aggregate (``Count(filter=Q)``, ``TruncWeek``) over the assignments the
+user may see, so the overview costs the same fixed number of queries whatever the data size.
+Figures read the stored status and light of assignments (the rules live in
+``tracker.services.states``); nothing here decides a status of its own.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from accounts.scoping import member_units, supervised_jurisdictions
+from tracker.choices import ExtensionStatus, Light, ReportStatus, Status
+from tracker.models import Assignment, ExtensionRequest, ProgressReport, Task
+
+TREND_WEEKS = 12
+RED_LIST_SIZE = 10
+OWED_WINDOW_DAYS = 31  # "this cycle": reports due within a month (the shortest cycle)
+REPORTED = (ReportStatus.SUBMITTED, ReportStatus.SIGNED_OFF, ReportStatus.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's filters, as read from the URL (objects already checked for scope)."""
+
+    jurisdiction: object = None
+    document: object = None
+    unit: object = None
+    period: object = None
+    light: str = ""
+    status: str = ""
+
+    def as_query(self) -> dict:
+        """The filters as URL parameters (ids), empty ones left out."""
+        values = {
+            "jurisdiction": getattr(self.jurisdiction, "pk", None),
+            "document": getattr(self.document, "pk", None),
+            "unit": getattr(self.unit, "pk", None),
+            "period": getattr(self.period, "pk", None),
+            "light": self.light,
+            "status": self.status,
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+def scoped_assignments(user, filters: Filters | None = None):
+    """Active assignments of current documents that the user's dashboard counts.
+
+    Supervisors count their jurisdictions; staff and unit leaders count their own units only
+    (not their co-units' shares, which ``visible_to`` lets them read on a task page). The
+    scope is a subquery: it adds no query of its own.
+    """
+    filters = filters or Filters()
+    queryset = Assignment.objects.visible_to(user).filter(
+        is_active=True, task__is_active=True, task__document__is_current=True
+    )
+    if not user.is_superuser:
+        queryset = queryset.filter(
+            Q(task__document__jurisdiction__in=supervised_jurisdictions(user))
+            | Q(unit__in=member_units(user))
+        )
+    jurisdiction = filters.jurisdiction or getattr(filters.period, "jurisdiction", None)
+    if jurisdiction is not None:
+        queryset = queryset.filter(task__document__jurisdiction=jurisdiction)
+    if filters.document is not None:
+        queryset = queryset.filter(task__document=filters.document)
+    if filters.unit is not None:
+        queryset = queryset.filter(unit=filters.unit)
+    if filters.light:
+        queryset = queryset.filter(light=filters.light)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    return queryset
+
+
+def red_list(assignments):
+    """The red list: red assignments, the oldest due date first (undated last)."""
+    return (
+        assignments.filter(light=Light.RED)
+        .select_related("task__document", "unit")
+        .order_by(F("due_date").asc(nulls_last=True), "pk")
+    )
+
+
+def _rate(part, whole):
+    """A percentage with one decimal, or None when there is nothing to measure."""
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _light_figures():
+    """Count aggregates of one group of assignments: status and light counts."""
+    return {
+        "assignments": Count("id"),
+        "done": Count("id", filter=Q(status=Status.DONE)),
+        "overdue": Count("id", filter=Q(status=Status.OVERDUE)),
+        "in_progress": Count("id", filter=Q(status=Status.IN_PROGRESS)),
+        "not_started": Count("id", filter=Q(status=Status.NOT_STARTED)),
+        "red": Count("id", filter=Q(light=Light.RED)),
+        "yellow": Count("id", filter=Q(light=Light.YELLOW)),
+        "green": Count("id", filter=Q(light=Light.GREEN)),
+    }
+
+
+def _window(filters: Filters, today: date) -> tuple[date | None, date]:
+    """The dates the figures cover: the period's half-year, or everything up to today."""
+    period = filters.period
+    if period is None:
+        return None, today
+    return period.start, min(today, period.end)
+
+
+def _punctuality(assignments, *, start, end):
+    """Per unit: reports sent, sent on time, and reports missed (two queries).
+
+    On time means first submitted no later than the report's due day; a missed report has no
+    row, so the assignments' ``missed_reports`` counters are added to what was due.
+    """
+    reports = ProgressReport.objects.filter(
+        assignment__in=assignments.values("pk"), first_submitted_at__isnull=False, due_on__lte=end
+    )
+    if start is not None:
+        reports = reports.filter(due_on__gte=start)
+    sent = {
+        row["assignment__unit"]: row
+        for row in reports.annotate(sent_on=TruncDate("first_submitted_at"))
+        .values("assignment__unit")
+        .annotate(sent=Count("id"), on_time=Count("id", filter=Q(sent_on__lte=F("due_on"))))
+        .order_by()
+    }
+    return sent
+
+
+def unit_rows(assignments, *, start, end):
+    """Units with their light counts and punctuality, the most punctual first."""
+    rows = list(
+        assignments.values("unit", name=F("unit__name"), short_name=F("unit__short_name"))
+        .annotate(**_light_figures(), missed=Sum("missed_reports"))
+        .order_by()
+    )
+    sent = _punctuality(assignments, start=start, end=end)
+    for row in rows:
+        row["id"] = row.pop("unit")
+        figures = sent.get(row["id"], {})
+        row["reports_sent"] = figures.get("sent", 0)
+        row["reports_on_time"] = figures.get("on_time", 0)
+        row["reports_due"] = row["reports_sent"] + (row.pop("missed") or 0)
+        row["on_time_rate"] = _rate(row["reports_on_time"], row["reports_due"])
+        row["completion_rate"] = _rate(row["done"], row["assignments"])
+    rows.sort(
+        key=lambda r: (
+            r["on_time_rate"] is None,
+            -(r["on_time_rate"] or 0),
+            r["overdue"],
+            r["name"],
+        )
+    )
+    for rank, row in enumerate(rows, start=1):
+        row["rank"] = rank
+    return rows
+
+
+def _weeks(end: date, count: int) -> list[date]:
+    monday = end - timedelta(days=end.weekday())
+    return [monday - timedelta(weeks=n) for n in range(count - 1, -1, -1)]
+
+
+def overdue_trend(assignments, *, end: date) -> list[dict]:
+    """Overdue assignments by the week their due date fell in, the last TREND_WEEKS weeks.
+
+    Built on the stored status: an assignment finished late leaves the count, so the line
+    shows the overdue work still open, by how long ago it fell due.
+    """
+    weeks = _weeks(end, TREND_WEEKS)
+    counts = {
+        _as_date(row["week"]): row["count"]
+        for row in assignments.filter(
+            status=Status.OVERDUE, due_date__gte=weeks[0], due_date__lte=end
+        )
+        .annotate(week=TruncWeek("due_date"))
+        .values("week")
+        .annotate(count=Count("id"))
+        .order_by()
+    }
+    return [{"week": week, "count": counts.get(week, 0)} for week in weeks]
+
+
+def _as_date(value):
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def dashboard_summary(
+    *,
+    user,
+    jurisdiction=None,
+    document=None,
+    unit=None,
+    period=None,
+    light: str = "",
+    status: str = "",
+    today: date | None = None,
+) -> dict:
+    """The overview's figures for ``user``: documents, the weekly overdue trend, the units
+    ranked by on-time reporting, the head of the red list, and the totals.
+
+    Five queries whatever the number of rows (documents, trend, units, unit reports, red
+    list); the totals are summed from the documents' rows. Filter objects must already be
+    checked for the user's scope (the views answer 404 otherwise).
+    """
+    today = today or timezone.localdate()
+    filters = Filters(jurisdiction, document, unit, period, light or "", status or "")
+    start, end = _window(filters, today)
+    assignments = scoped_assignments(user, filters)
+
+    documents = list(
+        assignments.values(
+            "task__document",
+            title=F("task__document__title"),
+            doc_number=F("task__document__doc_number"),
+            jurisdiction=F("task__document__jurisdiction__name"),
+        )
+        .annotate(tasks=Count("task", distinct=True), **_light_figures())
+        .order_by("-red", "-overdue", "title")
+    )
+    totals = dict.fromkeys(["tasks", *_light_figures()], 0)
+    for row in documents:
+        row["id"] = row.pop("task__document")
+        row["completion_rate"] = _rate(row["done"], row["assignments"])
+        for key in totals:
+            totals[key] += row[key]
+    totals["documents"] = len(documents)
+    totals["completion_rate"] = _rate(totals["done"], totals["assignments"])
+
+    units = unit_rows(assignments, start=start, end=end)
+    reds = list(red_list(assignments)[:RED_LIST_SIZE])
+    return {
+        "as_of": end,
+        "filters": filters.as_query(),
+        "totals": totals,
+        "documents": documents,
+        "overdue_trend": overdue_trend(assignments, end=end),
+        "units": units,
+        "red_list": [_red_row(a, today=end) for a in reds],
+    }
+
+
+def _red_row(assignment, *, today: date) -> dict:
+    return {
+        "id": assignment.pk,
+        "task": str(assignment.task),
+        "document": assignment.task.document.title,
+        "document_id": assignment.task.document_id,
+        "unit": assignment.unit.name,
+        "unit_id": assignment.unit_id,
+        "due_date": assignment.due_date,
+        "days_overdue": (today - assignment.due_date).days if assignment.due_date else None,
+        "status": assignment.status,
+        "light": assignment.light,
+    }
+
+
+def document_breakdown(*, user, document, filters: Filters | None = None):
+    """The breakdown table of one document: its tasks, each with its units' assignments.
+
+    Two queries: the tasks, and the visible assignments with unit and last report.
+    """
+    from django.db.models import Prefetch
+
+    filters = filters or Filters()
+    shares = (
+        scoped_assignments(user, Filters(**{**filters.__dict__, "document": document}))
+        .select_related("unit", "last_report")
+        .order_by("task", "order", "pk")
+    )
+    tasks = list(
+        Task.objects.filter(document=document, is_active=True, pk__in=shares.values("task_id"))
+        .prefetch_related(Prefetch("assignments", queryset=shares, to_attr="shares"))
+        .order_by("order")
+    )
+    sections = []
+    for task in tasks:
+        if not sections or sections[-1]["title"] != task.section:
+            sections.append({"title": task.section, "tasks": []})
+        sections[-1]["tasks"].append(task)
+    return sections
+
+
+def completion_over_time(*, user, document, today: date | None = None) -> list[dict]:
+    """By month: the tasks of ``document`` closed so far (share of all) and the mean percent
+    of the reports sent for that month's periods. Three queries (the task count, closures,
+    reports)."""
+    today = today or timezone.localdate()
+    shares = scoped_assignments(user, Filters(document=document))
+    tasks = Task.objects.filter(document=document, is_active=True, pk__in=shares.values("task_id"))
+    total = tasks.count()
+    closed = {
+        _as_date(row["month"]): row["count"]
+        for row in tasks.filter(closed_at__isnull=False)
+        .annotate(month=TruncMonth("closed_at"))
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by()
+    }
+    percents = {
+        _as_date(row["month"]): row["mean"]
+        for row in ProgressReport.objects.filter(
+            assignment__in=shares.values("pk"), status__in=REPORTED
+        )
+        .annotate(month=TruncMonth("period_end"))
+        .values("month")
+        .annotate(mean=Avg("percent"))
+        .order_by()
+    }
+    months = sorted(set(closed) | set(percents))
+    if not months:
+        return []
+    series, done = [], 0
+    month = months[0]
+    last = date(today.year, today.month, 1)
+    while month <= max(last, months[-1]):
+        done += closed.get(month, 0)
+        mean = percents.get(month)
+        series.append(
+            {
+                "month": month,
+                "closed_rate": _rate(done, total),
+                "mean_percent": round(mean, 1) if mean is not None else None,
+            }
+        )
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return series
+
+
+def unit_overview(*, user, unit, filters: Filters | None = None, today: date | None = None):
+    """One unit's punctuality, open extension requests and the reports it owes this cycle.
+
+    The assignment list itself is paginated by the view from ``scoped_assignments``.
+    """
+    today = today or timezone.localdate()
+    filters = Filters(**{**(filters or Filters()).__dict__, "unit": unit})
+    assignments = scoped_assignments(user, filters)
+    start, end = _window(filters, today)
+    rows = unit_rows(assignments, start=start, end=end)
+    figures = rows[0] if rows else None
+    extensions = list(
+        ExtensionRequest.objects.filter(
+            assignment__in=assignments.values("pk"), status=ExtensionStatus.PENDING
+        )
+        .select_related("assignment__task__document")
+        .order_by("created_at", "pk")
+    )
+    owed = list(
+        assignments.exclude(status=Status.DONE)
+        .filter(
+            next_report_due__isnull=False, next_report_due__lte=today + timedelta(OWED_WINDOW_DAYS)
+        )
+        .select_related("task__document")
+        .order_by("next_report_due", "pk")
+    )
+    return {"figures": figures, "extensions": extensions, "owed": owed}
