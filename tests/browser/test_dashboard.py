@@ -5,6 +5,7 @@ notifications, and every page passes axe-core with no serious or critical violat
 Screenshots of each page at 1366×768 and at phone width go to var/test-artifacts/dashboard/.
 """
 
+import io
 import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -72,7 +73,18 @@ def demo(transactional_db, settings):
             first_submitted_at=timezone.make_aware(datetime(sent.year, sent.month, sent.day, 9)),
         )
         Assignment.objects.filter(pk=a.pk).update(last_report=report, percent=report.percent)
+    from reports.models import period_code_of
+    from reports.services import rollup_period
+
+    period = rollup_period(
+        jurisdiction=oldest.task.document.jurisdiction,
+        code=period_code_of(today),
+        now=timezone.now(),
+        force=True,
+    )
     return {
+        "tasks": oldest.task.document.tasks.filter(is_active=True).count(),
+        "period": period.pk,
         "oldest": oldest.pk,
         "document": oldest.task.document_id,
         "staff": staff,
@@ -131,6 +143,7 @@ def _shots(page, name):
 
 
 def test_the_supervisor_reads_the_dashboard_and_urges(live_server, demo):
+    from openpyxl import load_workbook
     from playwright.sync_api import sync_playwright
 
     base = live_server.url
@@ -181,6 +194,26 @@ def test_the_supervisor_reads_the_dashboard_and_urges(live_server, demo):
             assert page.locator(f"#breakdown tr[data-assignment='{oldest}']").count() == 1
             _axe(page, "document")
             _shots(page, "document")
+
+            # the half-year evaluation of the period
+            page.goto(base + reverse("reports:period-detail", args=[demo["period"]]))
+            assert page.locator("h1").count() == 1
+            _axe(page, "period")
+            _shots(page, "period")
+            page.goto(base + reverse("dashboards:document", args=[demo["document"]]))
+
+            # the breakdown table downloads, one row per task of the document
+            with page.expect_download() as download:
+                page.click("#download-breakdown")
+            path = download.value.path()
+            sheet = load_workbook(io.BytesIO(Path(path).read_bytes())).active
+            assert sheet["A3"].value and download.value.suggested_filename.endswith(".xlsx")
+            tasks = demo["tasks"]  # counted before the browser: no ORM inside its event loop
+            merged = {r.min_row for r in sheet.merged_cells.ranges}
+            task_rows = [
+                r for r in range(4, sheet.max_row + 1) if r not in merged and sheet.cell(r, 1).value
+            ]
+            assert len(task_rows) == tasks
 
             # 催办 from the red list: the oldest red assignment is first
             page.goto(base + reverse("dashboards:overview"))
