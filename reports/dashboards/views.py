@@ -3,13 +3,11 @@
 downloads the red list (overview) or the unit's assignments (unit page).
 """
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +18,7 @@ from accounts.scoping import is_supervisor, unit_scope
 from clauses.models import PolicyDocument
 from reports.models import EvaluationPeriod
 from tracker.choices import Light, Status
+from tracker.csv_export import assignments_csv
 
 from . import services
 from .filters import resolve_filters, visible_jurisdictions
@@ -35,46 +34,6 @@ def _tasks_url(**params) -> str:
 
 def _page(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _csv_response(filename, header, rows):
-    """A CSV download in UTF-8 with a BOM, so Excel and WPS read the Chinese correctly."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
-
-
-def _assignment_csv(filename, assignments):
-    header = [
-        _("Document"),
-        _("Task"),
-        _("Unit"),
-        _("Role"),
-        _("Due date"),
-        _("Status"),
-        _("Light"),
-        _("Percent"),
-        _("Next report due"),
-    ]
-    rows = (
-        [
-            a.task.document.title,
-            str(a.task),
-            a.unit.name,
-            a.get_role_display(),
-            a.due_date or "",
-            a.get_status_display(),
-            a.get_light_display(),
-            "" if a.percent is None else a.percent,
-            a.next_report_due or "",
-        ]
-        for a in assignments.iterator(chunk_size=500)
-    )
-    return _csv_response(filename, header, rows)
 
 
 def _filter_context(request, filters):
@@ -153,7 +112,7 @@ def overview(request):
     assignments = services.scoped_assignments(user, filters)
     reds = services.red_list(assignments)
     if request.GET.get("format") == "csv":
-        return _assignment_csv("red-list.csv", reds)
+        return assignments_csv("red-list.csv", reds)
     summary = services.dashboard_summary(user=user, **filters.__dict__)
     page = _page(request, reds)
     periods = EvaluationPeriod.objects.visible_to(user).select_related("jurisdiction")
@@ -246,7 +205,7 @@ def unit(request, pk):
         .order_by(F("due_date").asc(nulls_last=True), "pk")
     )
     if request.GET.get("format") == "csv":
-        return _assignment_csv(f"unit-{the_unit.pk}.csv", assignments)
+        return assignments_csv(f"unit-{the_unit.pk}.csv", assignments)
     today = timezone.localdate()
     overview_ = services.unit_overview(user=user, unit=the_unit, filters=filters, today=today)
     figures = overview_["figures"] or {}

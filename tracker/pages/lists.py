@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from accounts.scoping import is_supervisor, member_units, supervised_jurisdictions
 from tracker import services
 from tracker.choices import ExtensionStatus, Light
+from tracker.csv_export import assignments_csv
 from tracker.forms import CommentForm
 from tracker.models import (
     Assignment,
@@ -70,6 +71,8 @@ def my_tasks(request):
         )
     )
     filterset = MyTaskFilterSet(request.GET or None, queryset=assignments, request=request)
+    if request.GET.get("format") == "csv":
+        return assignments_csv("my-tasks.csv", filterset.qs)
     page = _page(request, filterset.qs)
     return render(
         request,

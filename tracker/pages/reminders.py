@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tracker import services
+from tracker.csv_export import assignments_csv
 
 from .assignment import _assignment, _perform
 from .common import ip_of
@@ -38,6 +39,8 @@ def escalations(request):
     jurisdictions inside both as a subquery.
     """
     _require_supervisor(request.user)
+    if request.GET.get("format") == "csv":
+        return assignments_csv("escalations.csv", services.escalated_assignments(request.user))
     page = _page(request, services.escalated_assignments(request.user))
     return render(
         request,
