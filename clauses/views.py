@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.choices import UnitKind
 from accounts.models import Unit
 from accounts.scoping import is_supervisor, supervised_jurisdictions
+from tracker.csv_export import csv_response
 from tracker.errors import DomainError
 from tracker.forms import BulkPlanForm
 from tracker.models import Assignment, Task
@@ -34,6 +35,15 @@ def document_list(request):
         .annotate(task_count=Count("tasks", filter=Q(tasks__is_active=True), distinct=True))
         .order_by("jurisdiction__name", "-created_at")
     )
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "documents.csv",
+            [_("Jurisdiction"), _("Title"), _("Document number"), _("Version"), _("Tasks")],
+            (
+                [d.jurisdiction.name, d.title, d.doc_number, d.version, d.task_count]
+                for d in documents
+            ),
+        )
     return render(
         request,
         "clauses/document_list.html",

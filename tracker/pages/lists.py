@@ -7,13 +7,19 @@ from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.scoping import is_supervisor, member_units, supervised_jurisdictions
 from tracker import services
 from tracker.choices import ExtensionStatus, Light
-from tracker.csv_export import assignments_csv
+from tracker.csv_export import (
+    assignments_csv,
+    csv_response,
+    extension_requests_csv,
+    reports_csv,
+)
 from tracker.forms import CommentForm
 from tracker.models import (
     Assignment,
@@ -103,6 +109,8 @@ def review_queue(request):
         .prefetch_related("attachments")
         .order_by("submitted_at", "pk")
     )
+    if request.GET.get("format") == "csv":
+        return reports_csv("review-queue.csv", reports)
     page = _page(request, reports)
     return render(
         request,
@@ -125,6 +133,8 @@ def extension_queue(request):
         .select_related("assignment__task__document", "assignment__unit", "requested_by")
         .order_by("created_at", "pk")
     )
+    if request.GET.get("format") == "csv":
+        return extension_requests_csv("extension-requests.csv", requests)
     page = _page(request, requests)
     return render(
         request,
@@ -153,6 +163,19 @@ def attachment(request, pk):
 def notifications(request):
     """The user's notifications, newest first, with a button to mark them all read."""
     items = Notification.objects.visible_to(request.user).order_by("-created_at", "-id")
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            "notifications.csv",
+            [_("Time"), _("Message"), _("Read")],
+            (
+                [
+                    timezone.localtime(n.created_at).strftime("%Y-%m-%d %H:%M"),
+                    n.message,
+                    _("Yes") if n.read_at else _("No"),
+                ]
+                for n in items.iterator(chunk_size=500)
+            ),
+        )
     page = _page(request, items)
     return render(
         request,
