@@ -1,5 +1,6 @@
 """Who may see and act on what: the one place that turns a user into a scope."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from .choices import Role
@@ -36,3 +37,10 @@ def unit_scope(user) -> Q:
     if user.is_superuser:
         return Q()
     return Q(jurisdiction__in=supervised_jurisdictions(user)) | Q(pk__in=member_units(user))
+
+
+def require_supervisor(user) -> None:
+    """For supervisors' pages (queues, escalations, imports): anyone else is told no (403),
+    not shown an empty list."""
+    if not is_supervisor(user):
+        raise PermissionDenied

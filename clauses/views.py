@@ -4,7 +4,6 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import UnitKind
 from accounts.models import Unit
-from accounts.scoping import is_supervisor, supervised_jurisdictions
+from accounts.scoping import is_supervisor, require_supervisor, supervised_jurisdictions
 from tracker.csv_export import csv_response
 from tracker.errors import DomainError
 from tracker.forms import BulkPlanForm
@@ -88,14 +87,9 @@ def document_detail(request, pk, plan_form=None):
     )
 
 
-def _require_supervisor(user):
-    if not is_supervisor(user):
-        raise PermissionDenied
-
-
 @login_required
 def upload(request):
-    _require_supervisor(request.user)
+    require_supervisor(request.user)
     jurisdictions = supervised_jurisdictions(request.user).order_by("name")
     if request.method != "POST":
         return render(request, "clauses/upload.html", {"jurisdictions": jurisdictions})
@@ -206,7 +200,7 @@ def _form_arguments(post, preview):
 @login_required
 @require_POST
 def confirm(request, token):
-    _require_supervisor(request.user)
+    require_supervisor(request.user)
     pending = uploads.load_pending(user=request.user, token=token)
     if pending is None:
         raise Http404

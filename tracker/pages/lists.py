@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.http import FileResponse, Http404
@@ -11,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scoping import is_supervisor, member_units, supervised_jurisdictions
+from accounts.scoping import member_units, require_supervisor, supervised_jurisdictions
 from tracker import services
 from tracker.choices import ExtensionStatus, Light
 from tracker.csv_export import (
@@ -44,12 +43,6 @@ LIGHT_RANK = Case(
 def _page(request, queryset):
     """One page of ``queryset`` (two queries: the count and the rows)."""
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _require_supervisor(user) -> None:
-    """The queues belong to supervisors; staff are told no (403), not shown an empty list."""
-    if not is_supervisor(user):
-        raise PermissionDenied
 
 
 @login_required
@@ -95,7 +88,7 @@ def review_queue(request):
     it. Three queries whatever the number of rows: the count, the rows, their attachments.
     """
     user = request.user
-    _require_supervisor(user)
+    require_supervisor(user)
     reports = (
         ProgressReport.objects.visible_to(user)
         .filter(assignment__task__document__jurisdiction__in=supervised_jurisdictions(user))
@@ -123,7 +116,7 @@ def review_queue(request):
 def extension_queue(request):
     """Pending extension requests of the supervised jurisdictions, oldest first."""
     user = request.user
-    _require_supervisor(user)
+    require_supervisor(user)
     requests = (
         ExtensionRequest.objects.visible_to(user)
         .filter(

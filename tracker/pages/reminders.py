@@ -5,12 +5,13 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.scoping import require_supervisor
 from tracker import services
 from tracker.csv_export import assignments_csv
 
 from .assignment import _assignment, _perform
 from .common import ip_of
-from .lists import _page, _require_supervisor
+from .lists import _page
 
 URGE_NOTE_MAX = 300
 
@@ -38,7 +39,7 @@ def escalations(request):
     Three queries whatever the number of rows: the count, the rows, the supervised
     jurisdictions inside both as a subquery.
     """
-    _require_supervisor(request.user)
+    require_supervisor(request.user)
     if request.GET.get("format") == "csv":
         return assignments_csv("escalations.csv", services.escalated_assignments(request.user))
     page = _page(request, services.escalated_assignments(request.user))
