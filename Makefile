@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 run: export DEBUG ?= 1
 run: install
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --history
 	$(VENV)/bin/honcho -f Procfile.dev start
 
 lint: install

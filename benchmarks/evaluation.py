@@ -27,8 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,12 +60,6 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def _aware(day: date, hour: int = 10):
-    from django.utils import timezone
-
-    return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
-
-
 def load_demo() -> None:
     from io import StringIO
 
@@ -76,125 +69,17 @@ def load_demo() -> None:
     call_command("load_demo", stdout=StringIO(), stderr=StringIO())
 
 
-def backdate(rng: random.Random, assignment_ids) -> None:
-    """Give the assignments a 2026H1 plan: cycle, start, due date, created before the period."""
-    from django.db.models import Case, CharField, DateField, IntegerField, Value, When
+def history(rng: random.Random, assignment_ids, task_ids) -> dict:
+    """The demo's 2026H1 history (tracker.demo_history) for the given rows."""
+    from dataclasses import asdict
 
-    from tracker.models import Assignment
+    from tracker.demo_history import HistoryCounts, backdate, close_some_tasks, write_reports
 
-    cycles, dues, days = [], [], []
-    for pk in assignment_ids:
-        cycle = rng.choice(["monthly", "monthly", "quarterly", "once"])
-        due = date(2026, 3, 1) + timedelta(days=rng.randrange(0, 300))
-        cycles.append(When(pk=pk, then=Value(cycle)))
-        dues.append(When(pk=pk, then=Value(due)))
-        days.append(When(pk=pk, then=Value(rng.choice([5, 10, 15]))))
-    batch = 500
-    for i in range(0, len(assignment_ids), batch):
-        ids = assignment_ids[i : i + batch]
-        Assignment.objects.filter(pk__in=ids).update(
-            report_cycle=Case(*cycles[i : i + batch], output_field=CharField()),
-            due_date=Case(*dues[i : i + batch], output_field=DateField()),
-            evaluation_due_date=Case(*dues[i : i + batch], output_field=DateField()),
-            report_day=Case(*days[i : i + batch], output_field=IntegerField()),
-            start_date=date(2026, 1, 1),
-            created_at=_aware(date(2025, 12, 1)),
-            is_active=True,
-        )
-
-
-def write_reports(rng: random.Random, assignment_ids) -> dict:
-    """Reports of every reporting period due in 2026H1: 65 % on time, 20 % late, 15 % missing.
-
-    The last report of one assignment in ten is accepted at 100 % (done); targets of the
-    clause get an actual on the last report sent.
-    """
-    from clauses.models import Target
-    from tracker.models import Assignment, ProgressReport, TargetActual
-    from tracker.periods import periods
-
-    author = _author()
-    targets: dict = {}
-    for t in Target.objects.only("id", "clause_id", "value"):
-        targets.setdefault(t.clause_id, []).append(t)
-    reports, actual_plan = [], []
-    counts = {"on_time": 0, "late": 0, "missing": 0, "accepted": 0}
-    assignments = (
-        Assignment.objects.filter(pk__in=assignment_ids)
-        .select_related("task")
-        .only("id", "report_cycle", "report_day", "start_date", "due_date", "task__clause_id")
-        .order_by("pk")
-    )
-    for a in assignments.iterator(chunk_size=2000):
-        due_in_period = [
-            p
-            for p in periods(
-                cycle=a.report_cycle, report_day=a.report_day, start=a.start_date, end=a.due_date
-            )
-            if p.due_on < date(2026, 7, 1)
-        ]
-        accept_last = rng.random() < 0.1
-        last = None
-        for i, p in enumerate(due_in_period):
-            roll = rng.random()
-            if roll < 0.15:
-                counts["missing"] += 1
-                continue
-            late = roll >= 0.80
-            sent_day = p.due_on + timedelta(
-                days=rng.randrange(1, 20) if late else -rng.randrange(0, 5)
-            )
-            counts["late" if late else "on_time"] += 1
-            done = accept_last and i == len(due_in_period) - 1
-            report = ProgressReport(
-                assignment_id=a.pk,
-                period_start=p.start,
-                period_end=p.end,
-                due_on=p.due_on,
-                status="accepted" if done else "submitted",
-                progress="按计划推进。",
-                percent=100 if done else rng.randrange(10, 90),
-                author=author,
-                submitted_at=_aware(sent_day),
-                first_submitted_at=_aware(sent_day),
-                reviewed_at=_aware(sent_day + timedelta(days=2)) if done else None,
-            )
-            counts["accepted"] += done
-            reports.append(report)
-            last = report
-        if last is not None:
-            for t in targets.get(a.task.clause_id, []):
-                actual_plan.append((last, t, rng.uniform(0.5, 1.2)))
-    ProgressReport.objects.bulk_create(reports, batch_size=2000)
-    TargetActual.objects.bulk_create(
-        [
-            TargetActual(
-                report=r,
-                target=t,
-                value=(t.value * Decimal(str(round(f, 2)))).quantize(Decimal("0.0001")),
-            )
-            for r, t, f in actual_plan
-            if t.value is not None
-        ],
-        batch_size=2000,
-    )
-    counts["reports"] = len(reports)
-    return counts
-
-
-def _author():
-    from accounts.models import User
-
-    return User.objects.order_by("pk").first()
-
-
-def close_some_tasks(rng: random.Random, task_ids) -> int:
-    """One task in twenty closed in May 2026 (done within the period)."""
-    from tracker.models import Task
-
-    closed = [pk for pk in task_ids if rng.random() < 0.05]
-    Task.objects.filter(pk__in=closed).update(closed_at=_aware(date(2026, 5, 20)))
-    return len(closed)
+    counts = HistoryCounts(assignments=len(assignment_ids))
+    backdate(rng, assignment_ids)
+    write_reports(rng, assignment_ids, counts)
+    close_some_tasks(rng, task_ids, counts)
+    return {k: v for k, v in asdict(counts).items() if k != "skipped"}
 
 
 def replicate(factor: int) -> tuple[list[int], list[int]]:
@@ -335,19 +220,15 @@ def main() -> None:
         clock = time.perf_counter()
         load_demo()
         assignment_ids = list(Assignment.objects.order_by("pk").values_list("pk", flat=True))
-        backdate(rng, assignment_ids)
-        counts = write_reports(rng, assignment_ids)
-        counts["tasks_closed"] = close_some_tasks(
-            rng, list(Task.objects.order_by("pk").values_list("pk", flat=True))
+        counts = history(
+            rng, assignment_ids, list(Task.objects.order_by("pk").values_list("pk", flat=True))
         )
         results = [measure("demo", args.runs, now, {"generated": counts})]
         results[0]["build_s"] = round(time.perf_counter() - clock, 1)
         if not args.small_only and args.factor > 1:
             clock = time.perf_counter()
             task_ids, new_ids = replicate(args.factor)
-            backdate(rng, new_ids)
-            counts = write_reports(rng, new_ids)
-            counts["tasks_closed"] = close_some_tasks(rng, task_ids)
+            counts = history(rng, new_ids, task_ids)
             build_s = round(time.perf_counter() - clock, 1)
             results.append(
                 measure(f"demo × {args.factor}", args.runs, now, {"generated_extra": counts})

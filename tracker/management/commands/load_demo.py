@@ -1,4 +1,4 @@
-"""python manage.py load_demo: the unit registry, the seed documents and demo accounts."""
+"""python manage.py load_demo: the unit registry, the seed documents, demo accounts [and history]."""
 
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from accounts.models import Jurisdiction, Membership, Unit, User
 from accounts.registry import load_registry
 from clauses.resolver import resolve_units
 from clauses.services import import_document
+from tracker.demo_history import write_history
 from tracker.errors import DomainError
 
 DEMO_PASSWORD = "duban-demo"  # noqa: S105 - printed on purpose: demo accounts of a local first look
@@ -43,6 +44,13 @@ class Command(BaseCommand):
             default=str(Path(settings.BASE_DIR) / "demo" / "seeds"),
             help="folder of seed documents",
         )
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help="also backdate the demo into 2026H1 and write its progress reports "
+            "(once: skipped when any report exists)",
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="random seed of the history")
 
     def handle(self, *args, **options):
         counts = load_registry()
@@ -59,6 +67,17 @@ class Command(BaseCommand):
                     f"{path.name}: {entry.document.title} [{entry.document.jurisdiction}] {state}"
                 )
         self._accounts()
+        if options["history"]:
+            counts = write_history(seed=options["seed"])
+            if counts.skipped:
+                self.stdout.write("\nHistory: reports already exist, nothing written")
+            else:
+                self.stdout.write(
+                    f"\nHistory of 2026H1: {counts.assignments} assignments, "
+                    f"{counts.reports} reports ({counts.on_time} on time, {counts.late} late, "
+                    f"{counts.missing} missing, {counts.accepted} accepted at 100 %), "
+                    f"{counts.tasks_closed} tasks closed"
+                )
 
     @transaction.atomic
     def _accounts(self):
