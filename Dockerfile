@@ -6,6 +6,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DATA_DIR=/data \
     STATIC_ROOT=/app/staticfiles
 
+# pg_dump/pg_restore for `manage.py backup` and `restore`: Debian's client, the same major
+# version (15) as the database service in docker-compose.yml.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system duban && useradd --system --gid duban --home /app duban
 WORKDIR /app
 

@@ -307,49 +307,6 @@ class EvaluationSnapshot(models.Model):
         return f"{self.period} · {self.unit} · {self.document or _('overall')}"
 
 
-class ReportDue(models.Model):
-    """One report a unit owed in a period: the due reporting periods, materialised by a rollup.
-
-    Due dates follow the official holiday calendar (``tracker.periods``), which SQL cannot
-    compute; so the rollup writes these rows once per period, in its transaction, and counts
-    reports due, on time, late and missing with SQL joins against ProgressReport.
-    """
-
-    period = models.ForeignKey(
-        EvaluationPeriod,
-        on_delete=models.CASCADE,
-        related_name="reports_due",
-        verbose_name=_("period"),
-    )
-    assignment = models.ForeignKey(
-        "tracker.Assignment",
-        on_delete=models.CASCADE,
-        related_name="+",
-        verbose_name=_("assignment"),
-    )
-    unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit")
-    )
-    document = models.ForeignKey(
-        PolicyDocument, on_delete=models.CASCADE, related_name="+", verbose_name=_("document")
-    )
-    period_start = models.DateField(_("reporting period start"))
-    due_on = models.DateField(_("due on"))
-
-    class Meta:
-        verbose_name = _("report due")
-        verbose_name_plural = _("reports due")
-        ordering = ["period", "assignment", "period_start"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["period", "assignment", "period_start"], name="report_due_unique"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.assignment_id} {self.period_start} → {self.due_on}"
-
-
 class AppealQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Appeals on the snapshots the user may see."""

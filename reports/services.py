@@ -15,8 +15,8 @@ Definitions (a period P = [start, end], local dates, Asia/Shanghai):
 - **Reports due**: the reporting periods of a counted assignment (``tracker.periods``, holiday
   calendar included) whose report is due within [start, cutoff day), and not after the day the
   assignment was done. These depend on the holiday calendar, which SQL cannot compute, so they
-  are materialised per rollup as ``ReportDue`` rows (one Python pass over the counted
-  assignments, one bulk insert) and counted in SQL against ProgressReport.
+  are stored per assignment as ``ReportingPeriod`` rows, kept current by the workflow
+  services (``states.refresh_assignments``), and counted in SQL against ProgressReport.
 - **On time**: the report of that reporting period was first submitted (``first_submitted_at``,
   local date) on or before its due day; **late**: first submitted after it but before *as of*;
   **missing**: not submitted before *as of*. A report returned for rework still counts by its
@@ -38,7 +38,6 @@ from datetime import datetime, time, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import (
-    Avg,
     Case,
     Count,
     DateField,
@@ -47,6 +46,7 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -58,10 +58,8 @@ from accounts.models import Jurisdiction
 from clauses.choices import Comparator
 from tracker import audit
 from tracker.attachments import check_attachment
-from tracker.choices import ReportStatus
 from tracker.errors import Conflict, DomainError, NotAllowed
-from tracker.models import Assignment, ProgressReport, TargetActual
-from tracker.periods import periods as reporting_periods
+from tracker.models import Assignment, ProgressReport, ReportingPeriod, TargetActual
 from tracker.services.access import is_member, require_supervisor
 from tracker.services.common import today_of
 from tracker.workdays import add_working_days
@@ -72,7 +70,6 @@ from .models import (
     Appeal,
     EvaluationPeriod,
     EvaluationSnapshot,
-    ReportDue,
     ScoreWeights,
     parse_period_code,
 )
@@ -129,13 +126,6 @@ def default_weights() -> ScoreWeights:
 
 
 def _counted_assignments(period: EvaluationPeriod, *, start_at, as_of):
-    accepted_at = Subquery(
-        ProgressReport.objects.filter(
-            assignment=OuterRef("pk"), status=ReportStatus.ACCEPTED, percent=100
-        )
-        .order_by("reviewed_at")
-        .values("reviewed_at")[:1]
-    )
     return (
         Assignment.objects.filter(
             task__document__jurisdiction_id=period.jurisdiction_id,
@@ -143,52 +133,41 @@ def _counted_assignments(period: EvaluationPeriod, *, start_at, as_of):
             task__is_active=True,
             created_at__lt=as_of,
         )
-        .annotate(
-            accepted_at=accepted_at,
-            eval_due=Coalesce("evaluation_due_date", "due_date"),
-        )
+        .annotate(eval_due=Coalesce("evaluation_due_date", "due_date"))
         # Explicit NULL tests: NOT (NULL < x) is NULL in SQL, which would drop the row.
         .filter(Q(task__closed_at__isnull=True) | Q(task__closed_at__gte=start_at))
         .filter(Q(accepted_at__isnull=True) | Q(accepted_at__gte=start_at))
     )
 
 
-def _write_reports_due(period, assignments, *, cutoff_day, as_of) -> int:
-    """Materialise the reports due in the period (see the module docstring); returns the count."""
-    ReportDue.objects.filter(period=period).delete()
-    rows = []
-    for a in assignments.select_related("task").only(
-        "id",
-        "unit_id",
-        "start_date",
-        "due_date",
-        "report_cycle",
-        "report_day",
-        "created_at",
-        "task__document_id",
-        "task__start_date",
-        "task__closed_at",
-    ):
-        start = a.start_date or a.task.start_date or timezone.localdate(a.created_at)
-        end = max(a.due_date or (max(start, cutoff_day) + timedelta(days=366)), start)
-        done_times = [t for t in (a.task.closed_at, a.accepted_at) if t and t < as_of]
-        done_day = timezone.localdate(min(done_times)) if done_times else None
-        for p in reporting_periods(
-            cycle=a.report_cycle, report_day=a.report_day, start=start, end=end
-        ):
-            if period.start <= p.due_on < cutoff_day and (done_day is None or p.due_on <= done_day):
-                rows.append(
-                    ReportDue(
-                        period=period,
-                        assignment_id=a.pk,
-                        unit_id=a.unit_id,
-                        document_id=a.task.document_id,
-                        period_start=p.start,
-                        due_on=p.due_on,
-                    )
-                )
-    ReportDue.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
+def _due_periods(period, *, start_at, cutoff_day, as_of):
+    """The reporting periods of the counted assignments whose report fell due in the period
+    and not after the day the assignment was done (see the module docstring): stored
+    ``ReportingPeriod`` rows joined to their assignment, filtered in SQL."""
+    closed_at, accepted_at = "assignment__task__closed_at", "assignment__accepted_at"
+    return (
+        ReportingPeriod.objects.filter(
+            assignment__task__document__jurisdiction_id=period.jurisdiction_id,
+            assignment__is_active=True,
+            assignment__task__is_active=True,
+            assignment__created_at__lt=as_of,
+            due_on__gte=period.start,
+            due_on__lt=cutoff_day,
+        )
+        .annotate(closed_day=TruncDate(closed_at), accepted_day=TruncDate(accepted_at))
+        .filter(Q(**{f"{closed_at}__isnull": True}) | Q(**{f"{closed_at}__gte": start_at}))
+        .filter(Q(**{f"{accepted_at}__isnull": True}) | Q(**{f"{accepted_at}__gte": start_at}))
+        .filter(
+            Q(**{f"{closed_at}__isnull": True})
+            | Q(**{f"{closed_at}__gte": as_of})
+            | Q(closed_day__gte=F("due_on"))
+        )
+        .filter(
+            Q(**{f"{accepted_at}__isnull": True})
+            | Q(**{f"{accepted_at}__gte": as_of})
+            | Q(accepted_day__gte=F("due_on"))
+        )
+    )
 
 
 def _attainment_expression():
@@ -214,7 +193,6 @@ def _attainment_expression():
 def _aggregate(period, *, start_at, as_of, cutoff_day):
     """Run the grouped SQL aggregates; returns {(unit_id, document_id|None): figures}."""
     assignments = _counted_assignments(period, start_at=start_at, as_of=as_of)
-    _write_reports_due(period, assignments, cutoff_day=cutoff_day, as_of=as_of)
 
     done = Q(task__closed_at__lt=as_of) | Q(accepted_at__lt=as_of)
     # Not ``~done``: NOT (NULL < x) is NULL in SQL, so the NULL tests must be explicit.
@@ -233,11 +211,16 @@ def _aggregate(period, *, start_at, as_of, cutoff_day):
             period_start=OuterRef("period_start"),
             first_submitted_at__lt=as_of,
         )
+        .order_by()  # one row at most (unique period); no model ordering joins
         .annotate(day=TruncDate("first_submitted_at"))
         .values("day")[:1],
         output_field=DateField(),
     )
-    dues = ReportDue.objects.filter(period=period).annotate(sent_on=sent_on)
+    dues = _due_periods(period, start_at=start_at, cutoff_day=cutoff_day, as_of=as_of).annotate(
+        sent_on=sent_on,
+        unit_id=F("assignment__unit_id"),
+        document_id=F("assignment__task__document_id"),
+    )
     report_figures = {
         "reports_due": Count("id"),
         "reports_on_time": Count("id", filter=Q(sent_on__lte=F("due_on"))),
@@ -262,34 +245,43 @@ def _aggregate(period, *, start_at, as_of, cutoff_day):
         .filter(report_id=F("latest"))
     )
 
+    # One grouping per (unit, document); a unit's overall row sums its document rows (the
+    # mean attainment from the sums and counts), so each aggregate runs once.
     figures: dict = {}
-    for unit_key, document_key in (
-        ("unit_id", "task__document_id"),  # per unit and document
-        ("unit_id", None),  # per unit overall
+    for row in (
+        assignments.values("unit_id", "task__document_id").annotate(**task_figures).order_by()
     ):
-        group = [unit_key] + ([document_key] if document_key else [])
-        report_group = ["unit_id"] + (["document_id"] if document_key else [])
-        actual_group = ["report__assignment__unit_id"] + (
-            ["report__assignment__task__document_id"] if document_key else []
-        )
-        for row in assignments.values(*group).annotate(**task_figures).order_by():
-            key = (row[unit_key], row[document_key] if document_key else None)
-            figures[key] = {name: row[name] for name in task_figures} | {
-                "reports_due": 0,
-                "reports_on_time": 0,
-                "reports_late": 0,
-                "reports_missing": 0,
-                "target_attainment": None,
-            }
-        for row in dues.values(*report_group).annotate(**report_figures).order_by():
-            key = (row["unit_id"], row["document_id"] if document_key else None)
-            if key in figures:
-                figures[key].update({name: row[name] for name in report_figures})
-        for row in actuals.values(*actual_group).annotate(mean=Avg("attainment")).order_by():
-            key = (row[actual_group[0]], row[actual_group[1]] if document_key else None)
-            if key in figures:
-                figures[key]["target_attainment"] = scoring.as_rate(row["mean"])
-    return figures
+        figures[(row["unit_id"], row["task__document_id"])] = {
+            name: row[name] for name in task_figures
+        } | dict.fromkeys(report_figures, 0)
+    for row in dues.values("unit_id", "document_id").annotate(**report_figures).order_by():
+        key = (row["unit_id"], row["document_id"])
+        if key in figures:
+            figures[key].update({name: row[name] for name in report_figures})
+    attainment: dict = {}
+    for row in (
+        actuals.values("report__assignment__unit_id", "report__assignment__task__document_id")
+        .annotate(total=Sum("attainment"), pairs=Count("id"))
+        .order_by()
+    ):
+        key = (row["report__assignment__unit_id"], row["report__assignment__task__document_id"])
+        if key in figures:
+            attainment[key] = (row["total"], row["pairs"])
+    overall: dict = {}
+    sums: dict = {}
+    for (unit_id, document_id), row in figures.items():
+        unit_row = overall.setdefault((unit_id, None), dict.fromkeys(row, 0))
+        for name, value in row.items():
+            unit_row[name] += value
+        total, pairs = attainment.get((unit_id, document_id), (0.0, 0))
+        unit_sum = sums.setdefault(unit_id, [0.0, 0])
+        unit_sum[0] += total
+        unit_sum[1] += pairs
+        row["target_attainment"] = scoring.as_rate(total / pairs) if pairs else None
+    for (unit_id, _none), row in overall.items():
+        total, pairs = sums[unit_id]
+        row["target_attainment"] = scoring.as_rate(total / pairs) if pairs else None
+    return figures | overall
 
 
 def _finish_row(snapshot: EvaluationSnapshot, weights: dict) -> None:

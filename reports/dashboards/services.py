@@ -135,18 +135,28 @@ def _punctuality(assignments, *, start, end):
 
 
 def unit_rows(assignments, *, start, end):
-    """Units with their light counts and punctuality, the most punctual first."""
+    """Units with their light counts and punctuality, the most punctual first.
+
+    Without a period, punctuality comes from the counters the services keep on each
+    assignment (``reports_sent``, ``reports_on_time``): one grouped query over the
+    assignments, not over every report. Within a period, the reports are counted.
+    """
+    figures = {**_light_figures(), "missed": Sum("missed_reports")}
+    if start is None:
+        figures |= {"sent": Sum("reports_sent"), "on_time": Sum("reports_on_time")}
     rows = list(
         assignments.values("unit", name=F("unit__name"), short_name=F("unit__short_name"))
-        .annotate(**_light_figures(), missed=Sum("missed_reports"))
+        .annotate(**figures)
         .order_by()
     )
-    sent = _punctuality(assignments, start=start, end=end)
+    counted = _punctuality(assignments, start=start, end=end) if start is not None else {}
     for row in rows:
         row["id"] = row.pop("unit")
-        figures = sent.get(row["id"], {})
-        row["reports_sent"] = figures.get("sent", 0)
-        row["reports_on_time"] = figures.get("on_time", 0)
+        found = counted.get(row["id"], {}) if start is not None else row
+        row["reports_sent"] = found.get("sent") or 0
+        row["reports_on_time"] = found.get("on_time") or 0
+        row.pop("sent", None)
+        row.pop("on_time", None)
         row["reports_due"] = row["reports_sent"] + (row.pop("missed") or 0)
         row["on_time_rate"] = _rate(row["reports_on_time"], row["reports_due"])
         row["completion_rate"] = _rate(row["done"], row["assignments"])

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import Unit
 from tracker.models import Assignment, ProgressReport, TargetActual
+from tracker.services.states import refresh_assignments
 
 NOW = timezone.make_aware(datetime(2026, 7, 5, 9, 0))
 
@@ -110,6 +111,8 @@ def build(world):
         at(2026, 3, 30),
         world.other_staff,
     )
+    # plans and reports were written directly: store what the services would (periods, counters)
+    refresh_assignments(Assignment.objects.all(), today=date(2026, 7, 5))
     return world
 
 

@@ -21,12 +21,11 @@ from tests.conftest import REPO
 
 COUNTS = (
     "import json;"
-    "from reports.models import EvaluationPeriod as P, EvaluationSnapshot as S, ReportDue as R;"
+    "from reports.models import EvaluationPeriod as P, EvaluationSnapshot as S;"
     "from accounts.models import Jurisdiction as J;"
     "print(json.dumps({'jurisdiction': J.objects.get(name='深圳市').pk,"
     "'periods': P.objects.filter(code='2026H2').count(),"
-    "'snapshots': S.objects.filter(period__code='2026H2').count(),"
-    "'due': R.objects.filter(period__code='2026H2').count()}))"
+    "'snapshots': S.objects.filter(period__code='2026H2').count()}))"
 )
 
 
@@ -128,7 +127,6 @@ def test_killed_rollup_leaves_nothing_and_a_retry_completes(env, tmp_path):
         "jurisdiction": 0,
         "periods": 0,
         "snapshots": 0,
-        "due": 0,
     }
     # when the task is sent again, then a new worker completes the period
     _send(env, jurisdiction_id)

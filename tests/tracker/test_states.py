@@ -127,3 +127,22 @@ def test_expected_percent_is_linear_and_bounded():
     assert expected_percent(start=start, due=due, today=date(2026, 1, 6)) == 50
     assert expected_percent(start=start, due=due, today=date(2026, 2, 1)) == 100
     assert expected_percent(start=start, due=None, today=date(2026, 2, 1)) is None
+
+
+def test_reports_sent_and_on_time_count_first_submissions_due_by_today():
+    shanghai = ZoneInfo("Asia/Shanghai")
+
+    def sent(month, due_day, sent_day):
+        report = _report(month)
+        report.due_on = date(2026, month + 1, due_day)
+        report.first_submitted_at = datetime(2026, month + 1, sent_day, 23, 30, tzinfo=shanghai)
+        return report
+
+    reports = [
+        sent(1, 5, 5),  # on the due day, late in the evening (local date counts): on time
+        sent(2, 5, 9),  # late
+        sent(6, 6, 1),  # sent early, but not due until July: not counted yet
+        _report(5),  # never submitted
+    ]
+    state = assignment_state(_assignment(), reports=reports, task_closed=False, today=TODAY)
+    assert (state.reports_sent, state.reports_on_time) == (2, 1)

@@ -3,7 +3,13 @@
 from .audit import AppendOnlyError, AuditChainHead, AuditEvent
 from .notifications import Notification
 from .reminders import OutboundMessage, ReminderLog, UnitChannel
-from .reports import ExtensionRequest, ProgressReport, ReportAttachment, TargetActual
+from .reports import (
+    ExtensionRequest,
+    ProgressReport,
+    ReportAttachment,
+    ReportingPeriod,
+    TargetActual,
+)
 from .tasks import Assignment, Task
 
 __all__ = [
@@ -17,6 +23,7 @@ __all__ = [
     "ProgressReport",
     "ReminderLog",
     "ReportAttachment",
+    "ReportingPeriod",
     "TargetActual",
     "Task",
     "UnitChannel",

@@ -262,3 +262,37 @@ class ExtensionRequest(TimeStampedModel):
 
     def __str__(self):
         return f"{self.assignment} → {self.requested_due_date}"
+
+
+class ReportingPeriod(models.Model):
+    """One reporting period of an assignment's plan, with the day its report is due.
+
+    Due days follow the official holiday calendar (``tracker.periods``), which SQL cannot
+    compute; so the periods of every assignment are stored here and kept current by
+    ``states.refresh_assignments`` (which every workflow service calls), and the evaluation
+    counts reports due, on time, late and missing with SQL joins against these rows.
+    """
+
+    assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.CASCADE,
+        related_name="reporting_periods",
+        verbose_name=_("assignment"),
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    due_on = models.DateField(_("report due on"))
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["assignment_id", "period_start"]  # the column: no join for ordering
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "period_start"], name="reporting_period_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["due_on"], name="reporting_period_due_on")]
+
+    def __str__(self):
+        return f"{self.assignment_id} {self.period_start} → {self.due_on}"

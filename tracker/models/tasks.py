@@ -194,6 +194,22 @@ class Assignment(TimeStampedModel):
     )
     next_report_due = models.DateField(_("next report due"), null=True, blank=True)
     missed_reports = models.PositiveSmallIntegerField(_("reports missed in a row"), default=0)
+    accepted_at = models.DateTimeField(
+        _("completion accepted at"),
+        null=True,
+        blank=True,
+        help_text=_("When a report of 100 % was first accepted (kept by the services)."),
+    )
+    reports_sent = models.PositiveIntegerField(
+        _("reports sent"),
+        default=0,
+        help_text=_("Reports first submitted for periods due by today (kept by the services)."),
+    )
+    reports_on_time = models.PositiveIntegerField(
+        _("reports sent on time"),
+        default=0,
+        help_text=_("Of the reports sent, those first submitted by their due day."),
+    )
     is_active = models.BooleanField(
         _("active"),
         default=True,

@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -52,6 +52,7 @@ from .states import assignment_state
 STAFF_KINDS = (ReminderKind.REPORT_DUE, ReminderKind.TASK_DUE, ReminderKind.OVERDUE)
 ESCALATIONS = (ReminderKind.ESCALATION_LEADER, ReminderKind.ESCALATION_SUPERVISOR)
 BATCH = 500
+MAX_DIGEST_DAYS = 7  # a digest already sent today waits for tomorrow's, and so on
 
 
 @dataclass(frozen=True)
@@ -177,37 +178,14 @@ def _log_rows(items: list[Due], audience: _Audience, run_id, channels, note="") 
     return rows
 
 
-def _insert(rows, run_id) -> list[ReminderLog]:
-    """Insert the rows whose key is free; return those this run inserted.
+def _insert(rows) -> None:
+    """Insert the rows whose key is free.
 
     ON CONFLICT DO NOTHING (PostgreSQL) / INSERT OR IGNORE (SQLite): a concurrent scan's
     insert of the same key waits for it to commit and is then skipped, so each key is won
     by exactly one run; the run id tells which rows are ours.
     """
     ReminderLog.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
-    return list(
-        ReminderLog.objects.filter(run_id=run_id)
-        .select_related("user", "unit_channel")
-        .order_by("channel", "recipient_key", "pk")
-    )
-
-
-def _open_digest(row: ReminderLog, today: date, now: datetime) -> OutboundMessage:
-    """The recipient's pending digest of the first day from ``today`` whose digest has not
-    gone yet; the conditional UPDATE locks it, so delivery cannot claim it under us."""
-    day = today
-    while True:
-        message, _created = OutboundMessage.objects.get_or_create(
-            is_digest=True,
-            channel=row.channel,
-            recipient_key=row.recipient_key,
-            day=day,
-            defaults={"user": row.user, "unit_channel": row.unit_channel},
-        )
-        locked = OutboundMessage.objects.filter(pk=message.pk, status=MessageStatus.PENDING)
-        if locked.update(updated_at=now) == 1:
-            return message
-        day += timedelta(days=1)
 
 
 def _line(row: ReminderLog) -> str:
@@ -267,23 +245,62 @@ def render_message(message: OutboundMessage) -> None:
     message.save(update_fields=["subject", "body", "url", "escalation", "updated_at"])
 
 
-def _bundle(new_rows: list[ReminderLog], *, today: date, now: datetime) -> list[int]:
-    """Attach new rows to their recipients' digests (locked in a fixed order).
+def _bundle(run_id, *, today: date, now: datetime) -> list[int]:
+    """Attach the run's new rows to their recipients' digests; returns the digests' ids.
 
-    The text is written once per scan (``render_message`` after the last batch) and again
-    when the message is claimed for sending, not after every batch: a busy recipient's digest
-    would otherwise be re-read and re-written once per batch, quadratic in its length.
+    Set-based, a fixed number of queries per day tried whatever the number of recipients:
+    create the missing digests of the day, lock the pending ones (a conditional UPDATE, so
+    delivery cannot claim them under us), point the rows at them. Rows whose recipient's
+    digest of the day has already gone wait for the next day's. The text is written when a
+    digest is claimed for sending (``delivery``), from all of its rows.
     """
-    groups: dict[tuple[str, str], list[ReminderLog]] = defaultdict(list)
-    for row in new_rows:
-        groups[(row.channel, row.recipient_key)].append(row)
-    touched = []
-    for key in sorted(groups):
-        rows = groups[key]
-        message = _open_digest(rows[0], today, now)
-        ReminderLog.objects.filter(pk__in=[r.pk for r in rows]).update(message=message)
-        touched.append(message.pk)
-    return touched
+    waiting = ReminderLog.objects.filter(run_id=run_id, message__isnull=True)
+    day = today
+    for _attempt in range(MAX_DIGEST_DAYS):
+        recipients = list(
+            waiting.values_list("channel", "recipient_key", "user_id", "unit_channel_id")
+            .order_by("channel", "recipient_key")
+            .distinct()
+        )
+        if not recipients:
+            break
+        OutboundMessage.objects.bulk_create(
+            [
+                OutboundMessage(
+                    is_digest=True,
+                    channel=channel,
+                    recipient_key=key,
+                    day=day,
+                    user_id=user_id,
+                    unit_channel_id=robot_id,
+                )
+                for channel, key, user_id, robot_id in recipients
+            ],
+            ignore_conflicts=True,
+            batch_size=BATCH,
+        )
+        digest = OutboundMessage.objects.filter(
+            is_digest=True,
+            day=day,
+            status=MessageStatus.PENDING,
+            channel=OuterRef("channel"),
+            recipient_key=OuterRef("recipient_key"),
+        )
+        OutboundMessage.objects.filter(
+            is_digest=True, day=day, status=MessageStatus.PENDING
+        ).filter(
+            Exists(
+                waiting.filter(channel=OuterRef("channel"), recipient_key=OuterRef("recipient_key"))
+            )
+        ).update(updated_at=now)
+        waiting.filter(Exists(digest)).update(message=Subquery(digest.values("pk")[:1]))
+        day += timedelta(days=1)
+    return list(
+        ReminderLog.objects.filter(run_id=run_id, message__isnull=False)
+        .order_by("message_id")
+        .values_list("message_id", flat=True)
+        .distinct()
+    )
 
 
 def scan_reminders(*, now: datetime, queue: bool = True, batch_size: int = BATCH) -> ScanResult:
@@ -298,38 +315,38 @@ def scan_reminders(*, now: datetime, queue: bool = True, batch_size: int = BATCH
     result = ScanResult(run_id=uuid.uuid4())
     channels = [c for c in settings.REMINDER_CHANNELS if c in ChannelName.values]
     ids = list(open_assignments().order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch_size):
-        assignments = list(
-            Assignment.objects.filter(pk__in=ids[start : start + batch_size])
-            .select_related("task__document", "unit")
-            .prefetch_related(
-                Prefetch(
-                    "reports",
-                    queryset=ProgressReport.objects.only(
-                        "id", "assignment_id", "status", "percent", "period_start"
-                    ),
+    # One transaction: a worker killed mid-scan leaves nothing, and the retry does it all.
+    with transaction.atomic():
+        for start in range(0, len(ids), batch_size):
+            assignments = list(
+                Assignment.objects.filter(pk__in=ids[start : start + batch_size])
+                .select_related("task__document", "unit")
+                .prefetch_related(
+                    Prefetch(
+                        "reports",
+                        queryset=ProgressReport.objects.only(
+                            "id",
+                            "assignment_id",
+                            "status",
+                            "percent",
+                            "period_start",
+                            "due_on",
+                            "first_submitted_at",
+                            "reviewed_at",
+                        ),
+                    )
                 )
             )
-        )
-        items = [
-            due for a in assignments for due in reminders_due(a, list(a.reports.all()), today=today)
-        ]
-        if not items:
-            continue
-        with transaction.atomic():
-            audience = _Audience({i.assignment for i in items})
-            rows = _log_rows(items, audience, result.run_id, channels)
-            new = _insert(rows, result.run_id)
-            new = [r for r in new if r.message_id is None]  # this batch's rows only
-            message_ids = _bundle(new, today=today, now=now)
-        result.reminders += len(new)
-        result.message_ids += message_ids
-    result.message_ids = list(dict.fromkeys(result.message_ids))
-    with transaction.atomic():
-        for message in OutboundMessage.objects.filter(
-            pk__in=result.message_ids, status=MessageStatus.PENDING
-        ):
-            render_message(message)
+            items = [
+                due
+                for a in assignments
+                for due in reminders_due(a, list(a.reports.all()), today=today)
+            ]
+            if items:
+                audience = _Audience({i.assignment for i in items})
+                _insert(_log_rows(items, audience, result.run_id, channels))
+        result.message_ids = _bundle(result.run_id, today=today, now=now)
+        result.reminders = ReminderLog.objects.filter(run_id=result.run_id).count()
     if queue:  # the new digests, and the messages whose retry is due
         with transaction.atomic():
             queue_due_messages(now=now)
@@ -359,7 +376,8 @@ def urge_assignment(
         rows = _log_rows([item], _Audience([assignment]), run_id, channels, note=message.strip())
         if not rows:
             raise DomainError("nobody_to_urge", _("Nobody in this unit can be reached yet."))
-        new = _insert(rows, run_id)
+        _insert(rows)
+        new = list(ReminderLog.objects.filter(run_id=run_id).select_related("user").order_by("pk"))
         if not new:
             raise Conflict(
                 "already_urged_today", _("This assignment has already been urged today.")

@@ -17,7 +17,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from tracker.choices import Light, ReportStatus, Status
-from tracker.models import Assignment, ProgressReport, Task
+from tracker.models import Assignment, ProgressReport, ReportingPeriod, Task
 from tracker.periods import period_owed, periods
 from tracker.workdays import working_days_between
 
@@ -33,6 +33,9 @@ class AssignmentState:
     last_report_id: int | None
     next_report_due: date | None
     missed_reports: int
+    reports_sent: int = 0
+    reports_on_time: int = 0
+    accepted_at: object = None
 
 
 def start_of(assignment: Assignment) -> date:
@@ -112,7 +115,18 @@ def assignment_state(
         light = Light.YELLOW
     else:
         light = Light.GREEN
+    sent_by_due = [r for r in reports if r.first_submitted_at is not None and r.due_on <= today]
+    accepted = [
+        r.reviewed_at
+        for r in reports
+        if r.status == ReportStatus.ACCEPTED and r.percent == 100 and r.reviewed_at
+    ]
     return AssignmentState(
+        accepted_at=min(accepted, default=None),
+        reports_sent=len(sent_by_due),
+        reports_on_time=sum(
+            timezone.localdate(r.first_submitted_at) <= r.due_on for r in sent_by_due
+        ),
         status=status,
         light=light,
         percent=percent,
@@ -164,7 +178,14 @@ def refresh_assignments(assignments, *, today: date | None = None) -> int:
             Prefetch(
                 "reports",
                 queryset=ProgressReport.objects.only(
-                    "id", "assignment_id", "status", "percent", "period_start"
+                    "id",
+                    "assignment_id",
+                    "status",
+                    "percent",
+                    "period_start",
+                    "due_on",
+                    "first_submitted_at",
+                    "reviewed_at",
                 ),
             )
         )
@@ -181,12 +202,56 @@ def refresh_assignments(assignments, *, today: date | None = None) -> int:
             ("last_report_id", state.last_report_id),
             ("next_report_due", state.next_report_due),
             ("missed_reports", state.missed_reports),
+            ("reports_sent", state.reports_sent),
+            ("reports_on_time", state.reports_on_time),
+            ("accepted_at", state.accepted_at),
         )
         if any(getattr(a, k) != v for k, v in values):
             changes.setdefault(values, []).append(a.pk)
     _update_grouped(Assignment, changes)
+    sync_reporting_periods(rows, today=today)
     refresh_tasks({a.task_id for a in rows})
     return sum(len(ids) for ids in changes.values())
+
+
+def sync_reporting_periods(assignments: list[Assignment], *, today: date) -> None:
+    """Store the reporting periods of the assignments' current plans (``ReportingPeriod``).
+
+    Writes only the difference: one query reads the stored periods, then one DELETE and one
+    bulk INSERT at most, so an unchanged plan costs a read. Inactive assignments keep their
+    periods (the evaluation skips them; reactivating needs no rebuild).
+    """
+    if not assignments:
+        return
+    wanted = {
+        (a.pk, p.start): (p.end, p.due_on)
+        for a in assignments
+        for p in report_periods(a, today=today)
+    }
+    stored = {
+        (pk, assignment_id, start): (end, due_on)
+        for pk, assignment_id, start, end, due_on in ReportingPeriod.objects.filter(
+            assignment__in=[a.pk for a in assignments]
+        )
+        .order_by()
+        .values_list("pk", "assignment_id", "period_start", "period_end", "due_on")
+    }
+    keep, stale = set(), []
+    for (pk, assignment_id, start), value in stored.items():
+        if wanted.get((assignment_id, start)) == value:
+            keep.add((assignment_id, start))
+        else:
+            stale.append(pk)
+    for i in range(0, len(stale), 1000):
+        ReportingPeriod.objects.filter(pk__in=stale[i : i + 1000]).delete()
+    ReportingPeriod.objects.bulk_create(
+        [
+            ReportingPeriod(assignment_id=pk, period_start=start, period_end=end, due_on=due_on)
+            for (pk, start), (end, due_on) in wanted.items()
+            if (pk, start) not in keep
+        ],
+        batch_size=1000,
+    )
 
 
 def _update_grouped(model, changes: dict[tuple, list[int]]) -> None:

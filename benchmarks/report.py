@@ -1,0 +1,102 @@
+"""Turn a result of ``benchmarks.run`` into the table and plot of docs/performance.md.
+
+    python -m benchmarks.report benchmarks/results/scale.json > docs/performance-table.md
+
+The plot is a Mermaid ``xychart-beta`` (rendered by GitHub and most Markdown viewers; plain
+text otherwise), one line per operation, time against scale.
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+ROWS = (
+    ("sizes.tasks", "tasks", "{:,}"),
+    ("sizes.assignments", "assignments", "{:,}"),
+    ("sizes.units", "units", "{:,}"),
+    ("sizes.progress_reports", "progress reports", "{:,}"),
+    ("import_docs_per_s", "import, documents/s", "{:.1f}"),
+    ("dashboard_p50_ms", "dashboard summary p50, ms", "{:.0f}"),
+    ("dashboard_p95_ms", "dashboard summary p95, ms", "{:.0f}"),
+    ("document_p95_ms", "per-document page p95, ms", "{:.0f}"),
+    ("queries_dashboard", "queries, dashboard summary", "{}"),
+    ("queries_document", "queries, per-document page", "{}"),
+    ("rollup_s", "rollup 2026H1, s", "{:.2f}"),
+    ("rollup_floor_s", "its SQL floor, s", "{:.2f}"),
+    ("rollup_ratio", "rollup ÷ floor", "{:.1f}×"),
+    ("rollup_peak_mb", "rollup peak memory, MB", "{:.0f}"),
+    ("reminder_scan_s", "reminder scan, s", "{:.1f}"),
+    ("reminders", "reminders logged", "{:,}"),
+    ("reminders_per_s", "reminders/s", "{:,.0f}"),
+    ("api_rps", "API list, requests/s", "{:.0f}"),
+    ("trivial_rps", "trivial endpoint, requests/s", "{:.0f}"),
+    ("api_ratio", "trivial ÷ API", "{:.1f}×"),
+)
+PLOT = (
+    ("dashboard_p95_ms", "dashboard p95 (ms)", 1),
+    ("document_p95_ms", "document page p95 (ms)", 1),
+    ("rollup_s", "rollup (s)", 1),
+    ("reminder_scan_s", "reminder scan (s)", 1),
+)
+
+
+def _get(figures: dict, path: str):
+    value = figures
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def table(result: dict) -> str:
+    """The figures as a Markdown table, one column per scale."""
+    scales = result["scales"]
+    head = "| | " + " | ".join(f"scale {s}" for s in scales) + " |"
+    lines = [head, "|---" * (len(scales) + 1) + "|"]
+    for path, label, fmt in ROWS:
+        cells = []
+        for figures in scales.values():
+            value = _get(figures, path)
+            cells.append("—" if value is None else fmt.format(value))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def plot(result: dict) -> str:
+    """A Mermaid line chart of the timed operations against scale."""
+    scales = result["scales"]
+    series = []
+    top = 0.0
+    for key, _label, factor in PLOT:
+        values = [float(_get(f, key) or 0) * factor for f in scales.values()]
+        top = max(top, *values)
+        series.append(values)
+    lines = [
+        "```mermaid",
+        "xychart-beta",
+        '    title "Time against scale (lines: ' + ", ".join(p[1] for p in PLOT) + ')"',
+        "    x-axis [" + ", ".join(f'"{s}"' for s in scales) + "]",
+        f'    y-axis "ms or s" 0 --> {max(1, round(top * 1.1))}',
+    ]
+    lines += ["    line [" + ", ".join(f"{v:.2f}" for v in values) + "]" for values in series]
+    lines.append("```")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("result", type=Path)
+    args = parser.parse_args()
+    result = json.loads(args.result.read_text(encoding="utf-8"))
+    machine = result["machine"]
+    print(
+        f"Measured {result['date']} on {machine['cpus']} × {machine['processor']}, "
+        f"{machine.get('memory_gb', '?')} GiB, {machine['system']}, Python {machine['python']}, "
+        f"{machine['database']}: `{result['command']}`\n"
+    )
+    print(table(result))
+    print()
+    print(plot(result))
+
+
+if __name__ == "__main__":
+    main()
