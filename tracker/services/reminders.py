@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import Exists, Min, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,16 +38,16 @@ from tracker.errors import Conflict, DomainError
 from tracker.models import (
     Assignment,
     OutboundMessage,
-    ProgressReport,
     ReminderLog,
+    ReportingPeriod,
     UnitChannel,
 )
-from tracker.workdays import working_days_between
+from tracker.workdays import add_working_days, working_days_between
 
 from .access import require_supervisor
 from .delivery import queue_delivery, queue_due_messages
 from .notifications import assignment_url
-from .states import assignment_state
+from .states import assignment_state, report_rows
 
 STAFF_KINDS = (ReminderKind.REPORT_DUE, ReminderKind.TASK_DUE, ReminderKind.OVERDUE)
 ESCALATIONS = (ReminderKind.ESCALATION_LEADER, ReminderKind.ESCALATION_SUPERVISOR)
@@ -77,6 +77,25 @@ def open_assignments():
     return Assignment.objects.filter(
         is_active=True, task__is_active=True, task__closed_at__isnull=True
     ).exclude(status=Status.DONE)
+
+
+def candidates(today: date):
+    """The open assignments that may need a reminder today, narrowed in SQL: due within the
+    task-due window or already overdue, or with a report falling due within the report
+    window (stored reporting periods). A superset: ``reminders_due`` decides exactly."""
+    margin = timedelta(days=7)  # the windows are in working days; any holiday fits
+    due_horizon = add_working_days(today, max(settings.REMINDER_DUE_STEPS, default=0)) + margin
+    report_horizon = (
+        add_working_days(today, max(settings.REMINDER_REPORT_STEPS, default=0)) + margin
+    )
+    return open_assignments().filter(
+        Q(due_date__lte=due_horizon)
+        | Exists(
+            ReportingPeriod.objects.filter(
+                assignment=OuterRef("pk"), due_on__gte=today, due_on__lte=report_horizon
+            )
+        )
+    )
 
 
 def reminders_due(assignment: Assignment, reports, *, today: date) -> list[Due]:
@@ -146,46 +165,75 @@ class _Audience:
         return self.robots[assignment.unit_id] if kind in STAFF_KINDS else []
 
 
-def _log_rows(items: list[Due], audience: _Audience, run_id, channels, note="") -> list:
-    """One ReminderLog row per reminder, channel and recipient that channel can reach."""
+# The columns _log_rows fills, in order; the others are NULL (message) or the id.
+LOG_COLUMNS = (
+    "run_id",
+    "assignment_id",
+    "kind",
+    "due_date",
+    "step",
+    "channel",
+    "recipient_key",
+    "user_id",
+    "unit_channel_id",
+    "note",
+)
+_PG_TYPES = ("uuid", "bigint", "text", "date", "integer", "text", "text", "bigint", "bigint")
+
+
+def _log_rows(items: list[Due], audience: _Audience, run_id, channels, note="") -> list[tuple]:
+    """One ReminderLog row (a tuple of LOG_COLUMNS) per reminder, channel and recipient that
+    channel can reach."""
     instances = {name: get_channel(name) for name in channels}
+    note = note[:500]
     rows = []
     for item in items:
-        base = dict(
-            run_id=run_id,
-            assignment=item.assignment,
-            kind=item.kind,
-            due_date=item.due_date,
-            step=item.step,
-            note=note[:500],
-        )
+        base = (run_id, item.assignment.pk, item.kind, item.due_date, item.step)
         for name, channel in instances.items():
             if channel.for_people:
                 for user in audience.people(item.assignment, item.kind):
                     if channel.address_of(user):
-                        rows.append(
-                            ReminderLog(
-                                **base, channel=name, recipient_key=f"u:{user.pk}", user=user
-                            )
-                        )
+                        rows.append((*base, name, f"u:{user.pk}", user.pk, None, note))
             else:
                 for robot in audience.unit_robots(item.assignment, item.kind):
-                    rows.append(
-                        ReminderLog(
-                            **base, channel=name, recipient_key=f"r:{robot.pk}", unit_channel=robot
-                        )
-                    )
+                    rows.append((*base, name, f"r:{robot.pk}", None, robot.pk, note))
     return rows
 
 
-def _insert(rows) -> None:
-    """Insert the rows whose key is free.
+def _insert(rows: list[tuple], *, now: datetime) -> None:
+    """Insert the rows whose key is free, in set statements (no model instance per row).
 
     ON CONFLICT DO NOTHING (PostgreSQL) / INSERT OR IGNORE (SQLite): a concurrent scan's
     insert of the same key waits for it to commit and is then skipped, so each key is won
     by exactly one run; the run id tells which rows are ours.
     """
-    ReminderLog.objects.bulk_create(rows, ignore_conflicts=True, batch_size=BATCH)
+    if not rows:
+        return
+    ops = connection.ops
+    table = ops.quote_name(ReminderLog._meta.db_table)
+    columns = ", ".join(ops.quote_name(c) for c in ("created_at", *LOG_COLUMNS))
+    created_at = ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{t}[]" for t in _PG_TYPES)
+            sql = (
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names from the model
+                f"SELECT %s, * FROM unnest({arrays}, %s::text[]) ON CONFLICT DO NOTHING"
+            )
+            for i in range(0, len(rows), 10_000):
+                cursor.execute(
+                    sql, [created_at, *map(list, zip(*rows[i : i + 10_000], strict=True))]
+                )
+        else:
+            marks = ", ".join(["%s"] * (len(LOG_COLUMNS) + 1))
+            sql = f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+            cursor.executemany(
+                sql,
+                [
+                    (created_at, r[0].hex, r[1], r[2], ops.adapt_datefield_value(r[3]), *r[4:])
+                    for r in rows
+                ],
+            )
 
 
 def _line(row: ReminderLog) -> str:
@@ -314,37 +362,22 @@ def scan_reminders(*, now: datetime, queue: bool = True, batch_size: int = BATCH
     today = timezone.localdate(now)
     result = ScanResult(run_id=uuid.uuid4())
     channels = [c for c in settings.REMINDER_CHANNELS if c in ChannelName.values]
-    ids = list(open_assignments().order_by("pk").values_list("pk", flat=True))
+    ids = list(candidates(today).order_by("pk").values_list("pk", flat=True))
     # One transaction: a worker killed mid-scan leaves nothing, and the retry does it all.
     with transaction.atomic():
         for start in range(0, len(ids), batch_size):
             assignments = list(
-                Assignment.objects.filter(pk__in=ids[start : start + batch_size])
-                .select_related("task__document", "unit")
-                .prefetch_related(
-                    Prefetch(
-                        "reports",
-                        queryset=ProgressReport.objects.only(
-                            "id",
-                            "assignment_id",
-                            "status",
-                            "percent",
-                            "period_start",
-                            "due_on",
-                            "first_submitted_at",
-                            "reviewed_at",
-                        ),
-                    )
+                Assignment.objects.filter(pk__in=ids[start : start + batch_size]).select_related(
+                    "task__document", "unit"
                 )
             )
+            reports = report_rows([a.pk for a in assignments])
             items = [
-                due
-                for a in assignments
-                for due in reminders_due(a, list(a.reports.all()), today=today)
+                due for a in assignments for due in reminders_due(a, reports[a.pk], today=today)
             ]
             if items:
                 audience = _Audience({i.assignment for i in items})
-                _insert(_log_rows(items, audience, result.run_id, channels))
+                _insert(_log_rows(items, audience, result.run_id, channels), now=now)
         result.message_ids = _bundle(result.run_id, today=today, now=now)
         result.reminders = ReminderLog.objects.filter(run_id=result.run_id).count()
     if queue:  # the new digests, and the messages whose retry is due
@@ -376,7 +409,7 @@ def urge_assignment(
         rows = _log_rows([item], _Audience([assignment]), run_id, channels, note=message.strip())
         if not rows:
             raise DomainError("nobody_to_urge", _("Nobody in this unit can be reached yet."))
-        _insert(rows)
+        _insert(rows, now=now)
         new = list(ReminderLog.objects.filter(run_id=run_id).select_related("user").order_by("pk"))
         if not new:
             raise Conflict(
