@@ -40,7 +40,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import (
     Case,
     Count,
-    DateField,
     F,
     FloatField,
     OuterRef,
@@ -205,27 +204,18 @@ def _aggregate(period, *, start_at, as_of, cutoff_day):
         "tasks_done": Count("id", filter=done),
         "tasks_overdue": Count("id", filter=overdue),
     }
-    sent_on = Subquery(
-        ProgressReport.objects.filter(
-            assignment=OuterRef("assignment"),
-            period_start=OuterRef("period_start"),
-            first_submitted_at__lt=as_of,
-        )
-        .order_by()  # one row at most (unique period); no model ordering joins
-        .annotate(day=TruncDate("first_submitted_at"))
-        .values("day")[:1],
-        output_field=DateField(),
-    )
+    # A report counts as sent if first submitted before *as of*: on or before its last day.
+    last_day = timezone.localdate(as_of - timedelta(microseconds=1))
     dues = _due_periods(period, start_at=start_at, cutoff_day=cutoff_day, as_of=as_of).annotate(
-        sent_on=sent_on,
         unit_id=F("assignment__unit_id"),
         document_id=F("assignment__task__document_id"),
     )
+    sent = Q(sent_on__lte=last_day)
     report_figures = {
         "reports_due": Count("id"),
-        "reports_on_time": Count("id", filter=Q(sent_on__lte=F("due_on"))),
-        "reports_late": Count("id", filter=Q(sent_on__gt=F("due_on"))),
-        "reports_missing": Count("id", filter=Q(sent_on__isnull=True)),
+        "reports_on_time": Count("id", filter=sent & Q(sent_on__lte=F("due_on"))),
+        "reports_late": Count("id", filter=sent & Q(sent_on__gt=F("due_on"))),
+        "reports_missing": Count("id", filter=Q(sent_on__isnull=True) | Q(sent_on__gt=last_day)),
     }
     latest_report = Subquery(
         ProgressReport.objects.filter(

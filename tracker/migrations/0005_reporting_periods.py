@@ -14,7 +14,14 @@ def store_periods(apps, schema_editor):
 
     Assignment = apps.get_model("tracker", "Assignment")
     ReportingPeriod = apps.get_model("tracker", "ReportingPeriod")
+    ProgressReport = apps.get_model("tracker", "ProgressReport")
     today = timezone.localdate()
+    sent = {
+        (assignment_id, start): timezone.localdate(first)
+        for assignment_id, start, first in ProgressReport.objects.filter(
+            first_submitted_at__isnull=False
+        ).values_list("assignment_id", "period_start", "first_submitted_at")
+    }
     rows = []
     for a in Assignment.objects.select_related("task").iterator(chunk_size=2000):
         start = a.start_date or a.task.start_date or timezone.localdate(a.created_at)
@@ -24,7 +31,11 @@ def store_periods(apps, schema_editor):
         ):
             rows.append(
                 ReportingPeriod(
-                    assignment_id=a.pk, period_start=p.start, period_end=p.end, due_on=p.due_on
+                    assignment_id=a.pk,
+                    period_start=p.start,
+                    period_end=p.end,
+                    due_on=p.due_on,
+                    sent_on=sent.get((a.pk, p.start)),
                 )
             )
         if len(rows) >= 5000:
@@ -51,6 +62,15 @@ class Migration(migrations.Migration):
                 ("period_start", models.DateField(verbose_name="period start")),
                 ("period_end", models.DateField(verbose_name="period end")),
                 ("due_on", models.DateField(verbose_name="report due on")),
+                (
+                    "sent_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="Local date of the period's report's first submission (kept by the services).",
+                        null=True,
+                        verbose_name="report first sent on",
+                    ),
+                ),
                 (
                     "assignment",
                     models.ForeignKey(

@@ -282,6 +282,12 @@ class ReportingPeriod(models.Model):
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     due_on = models.DateField(_("report due on"))
+    sent_on = models.DateField(
+        _("report first sent on"),
+        null=True,
+        blank=True,
+        help_text=_("Local date of the period's report's first submission (kept by the services)."),
+    )
 
     class Meta:
         verbose_name = _("reporting period")

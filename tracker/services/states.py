@@ -220,13 +220,16 @@ def refresh_assignments(assignments, *, today: date | None = None) -> int:
         if any(getattr(a, k) != v for k, v in values):
             changes.setdefault(values, []).append(a.pk)
     _update_grouped(Assignment, changes)
-    sync_reporting_periods(rows, today=today)
+    sync_reporting_periods(rows, reports=reports, today=today)
     refresh_tasks({a.task_id for a in rows})
     return sum(len(ids) for ids in changes.values())
 
 
-def sync_reporting_periods(assignments: list[Assignment], *, today: date) -> None:
-    """Store the reporting periods of the assignments' current plans (``ReportingPeriod``).
+def sync_reporting_periods(
+    assignments: list[Assignment], *, reports: dict[int, list[ReportRow]], today: date
+) -> None:
+    """Store the reporting periods of the assignments' current plans (``ReportingPeriod``),
+    each with the local date its report was first sent (``reports``: ``report_rows``).
 
     Writes only the difference: one query reads the stored periods, then one DELETE and one
     bulk INSERT at most, so an unchanged plan costs a read. Inactive assignments keep their
@@ -234,18 +237,24 @@ def sync_reporting_periods(assignments: list[Assignment], *, today: date) -> Non
     """
     if not assignments:
         return
+    sent = {
+        (r.assignment_id, r.period_start): timezone.localdate(r.first_submitted_at)
+        for rows in reports.values()
+        for r in rows
+        if r.first_submitted_at is not None
+    }
     wanted = {
-        (a.pk, p.start): (p.end, p.due_on)
+        (a.pk, p.start): (p.end, p.due_on, sent.get((a.pk, p.start)))
         for a in assignments
         for p in report_periods(a, today=today)
     }
     stored = {
-        (pk, assignment_id, start): (end, due_on)
-        for pk, assignment_id, start, end, due_on in ReportingPeriod.objects.filter(
+        (pk, assignment_id, start): (end, due_on, sent_on)
+        for pk, assignment_id, start, end, due_on, sent_on in ReportingPeriod.objects.filter(
             assignment__in=[a.pk for a in assignments]
         )
         .order_by()
-        .values_list("pk", "assignment_id", "period_start", "period_end", "due_on")
+        .values_list("pk", "assignment_id", "period_start", "period_end", "due_on", "sent_on")
     }
     keep, stale = set(), []
     for (pk, assignment_id, start), value in stored.items():
@@ -257,8 +266,10 @@ def sync_reporting_periods(assignments: list[Assignment], *, today: date) -> Non
         ReportingPeriod.objects.filter(pk__in=stale[i : i + 1000]).delete()
     ReportingPeriod.objects.bulk_create(
         [
-            ReportingPeriod(assignment_id=pk, period_start=start, period_end=end, due_on=due_on)
-            for (pk, start), (end, due_on) in wanted.items()
+            ReportingPeriod(
+                assignment_id=pk, period_start=start, period_end=end, due_on=due_on, sent_on=on
+            )
+            for (pk, start), (end, due_on, on) in wanted.items()
             if (pk, start) not in keep
         ],
         batch_size=1000,
