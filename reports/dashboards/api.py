@@ -93,6 +93,9 @@ class DashboardSummarySerializer(serializers.Serializer):
     documents = DocumentFiguresSerializer(many=True)
     overdue_trend = WeekSerializer(many=True)
     units = UnitFiguresSerializer(many=True)
+    units_total = serializers.IntegerField(
+        help_text="Units ranked; ``units`` holds the 25 most and the 25 least punctual."
+    )
     red_list = RedRowSerializer(many=True, help_text="The ten oldest red assignments.")
 
 

@@ -19,6 +19,7 @@ from tracker.models import Assignment, ExtensionRequest, ProgressReport, Task
 
 TREND_WEEKS = 12
 RED_LIST_SIZE = 10
+LIST_SIZE = 50  # documents and units shown: a province has thousands; the rest by filter
 OWED_WINDOW_DAYS = 31  # "this cycle": reports due within a month (the shortest cycle)
 REPORTED = (ReportStatus.SUBMITTED, ReportStatus.SIGNED_OFF, ReportStatus.ACCEPTED)
 
@@ -216,6 +217,11 @@ def dashboard_summary(
     """The overview's figures for ``user``: documents, the weekly overdue trend, the units
     ranked by on-time reporting, the head of the red list, and the totals.
 
+    Totals count everything; the lists are bounded (``LIST_SIZE``): the documents with the
+    most red and overdue work, and the most and the least punctual units (``units_total``
+    says how many were ranked), so a province-sized jurisdiction gets a page of the same
+    size as a city.
+
     Five queries whatever the number of rows (documents, trend, units, unit reports, red
     list); the totals are summed from the documents' rows. Filter objects must already be
     checked for the user's scope (the views answer 404 otherwise).
@@ -246,13 +252,16 @@ def dashboard_summary(
 
     units = unit_rows(assignments, start=start, end=end)
     reds = list(red_list(assignments)[:RED_LIST_SIZE])
+    half = LIST_SIZE // 2
     return {
         "as_of": end,
         "filters": filters.as_query(),
         "totals": totals,
-        "documents": documents,
+        # the documents with the most red and overdue work, the most and least punctual units
+        "documents": documents[:LIST_SIZE],
         "overdue_trend": overdue_trend(assignments, end=end),
-        "units": units,
+        "units": units if len(units) <= LIST_SIZE else units[:half] + units[-half:],
+        "units_total": len(units),
         "red_list": [_red_row(a, today=end) for a in reds],
     }
 

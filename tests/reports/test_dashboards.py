@@ -263,3 +263,20 @@ def test_overview_and_document_page_cost_the_same_queries_at_demo_size_and_ten_t
     # -> 13.
     assert (_queries(client, overview), _queries(client, detail)) == small
     assert small == (17, 13)
+
+
+def test_summary_lists_are_bounded_but_totals_count_everything(board, monkeypatch):
+    from reports.dashboards import services as dashboard_services
+
+    full = dashboard_summary(user=board.supervisor, today=TODAY)
+    assert full["units_total"] == len(full["units"]) >= 3
+    monkeypatch.setattr(dashboard_services, "LIST_SIZE", 2)
+    bounded = dashboard_summary(user=board.supervisor, today=TODAY)
+    # the most and the least punctual unit, with their ranks; totals unchanged
+    assert [u["id"] for u in bounded["units"]] == [
+        full["units"][0]["id"],
+        full["units"][-1]["id"],
+    ]
+    assert bounded["units_total"] == full["units_total"]
+    assert len(bounded["documents"]) <= 2
+    assert bounded["totals"] == full["totals"]
