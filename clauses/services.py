@@ -27,6 +27,7 @@ from tracker.models import Assignment, Task
 from .choices import AssignmentRole
 from .models import Clause, ClauseUnit, PolicyDocument, Target
 from .parsing import ParsedDocument, ParsedFile, parse_text, to_gold_dict
+from .parsing.model import ParseError
 from .readers import ReaderError, ReadResult, read_document
 from .resolver import resolve_units
 from .versioning import match_clauses
@@ -116,7 +117,15 @@ def parse_file(*, data: bytes, filename: str) -> tuple[ReadResult, ParsedFile]:
         result = read_document(data, filename, max_bytes=settings.MAX_UPLOAD_BYTES)
     except ReaderError as exc:
         raise DomainError(exc.code, exc.message) from exc
-    parsed = parse_text(result.text, source_name=filename)
+    try:
+        parsed = parse_text(result.text, source_name=filename)
+    except ParseError as exc:  # a text the parser cannot read is the user's to fix, not a 500
+        raise DomainError(
+            "parse_failed",
+            _("The text could not be divided into clauses ({error}); check its numbering.").format(
+                error=exc
+            ),
+        ) from exc
     # a title line with nothing numbered under it is not a document to track
     parsed = ParsedFile(
         source_name=parsed.source_name, documents=[d for d in parsed.documents if d.clauses]

@@ -276,8 +276,13 @@ def jurisdiction(title: str, issuers: list[str], units: list[str], text: str) ->
         return name + "市" if kind == "city" else province_name(name)
     # The first 100,000 characters tell the place as well as the whole text would.
     weighted = title * 3 + "\n" + "\n".join(issuers) * 3 + "\n" + text[:100_000]
+    # A name whose first character is not in the text cannot occur: most of the gazetteer is
+    # skipped without scanning the text (a file may hold thousands of small documents).
+    present = set(weighted)
     best_city, city_count = None, 0
     for city in CITIES:
+        if city[0] not in present:
+            continue
         count = weighted.count(city + "市") * 2
         if city not in AMBIGUOUS:
             count += weighted.count(city)
@@ -287,6 +292,8 @@ def jurisdiction(title: str, issuers: list[str], units: list[str], text: str) ->
         return best_city + "市"
     best_prov, prov_count = None, 0
     for prov in PROVINCES:
+        if prov[0] not in present:
+            continue
         count = weighted.count(prov)
         if prov in MUNICIPALITIES and prov_units:
             continue  # a provincial document that cites 北京 or 上海 is not about them

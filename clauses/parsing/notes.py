@@ -36,6 +36,12 @@ _TIME_PART = re.compile(
     r"^(?:于|在|到|至)?(?:\d{4}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十月日底末上下半年季度第]{0,10}"
     r"(?:前|之前|以前)?(?:完成|实现|落实到位|落实|见效)?$|^(?:长期坚持|持续推进|常态化推进|年内完成|长期)$"
 )
+# The longest note read: real notes name a few dozen units at most. A "note" that runs on
+# for pages is cut here, so that reading it stays cheap whatever the text holds.
+MAX_NOTE = 2000
+# Consecutive marker lines read as one note (牵头单位：/配合单位：/完成时限：…).
+_MAX_MARKER_LINES = 8
+
 # A role printed after a name: 市发展改革委（牵头）、市财政局.
 _ROLE_MARK = re.compile(r"[（(](?P<role>牵头(?:单位|部门)?|主责|配合|协办|参与)[)）]$")
 
@@ -58,7 +64,7 @@ def is_unit_note(content: str, *, bare_ok: bool) -> bool:
     trusted where such a group stands after the clause's last sentence.
     """
     content = squash(content)
-    if not content or len(content) > 2000:
+    if not content or len(content) > MAX_NOTE:
         return False
     if _MARKER_KEYS.match(content):
         return True
@@ -239,12 +245,14 @@ def _is_note_part(part: str) -> bool:
 
 def _cut_note(raw: str) -> tuple[str, str]:
     """The note and what follows it: a note runs to the end of its paragraph, or to the first
-    sentence after it that is neither a keyed part nor a list of names."""
+    sentence after it that is neither a keyed part nor a list of names (and at MAX_NOTE)."""
     pos = 0
-    for part in split_top_level(raw, "。；;"):
+    for part in split_top_level(raw[: MAX_NOTE + 1], "。；;"):
         if pos and not _is_note_part(part):
             return raw[:pos].rstrip("。；; "), raw[pos:].strip()
         pos += len(part) + 1
+    if len(raw) > MAX_NOTE:
+        return raw[:MAX_NOTE].strip(), raw[MAX_NOTE:].strip()
     return raw.strip(), ""
 
 
@@ -320,9 +328,13 @@ def find_note(lines: list[str]) -> FoundNote | None:
         is_last, last = last, False
         if _LINE_MARKER.match(line):
             start = i
-            while start > 0 and _LINE_MARKER.match(lines[start - 1].strip()):
+            while (
+                start > 0
+                and i - start < _MAX_MARKER_LINES - 1
+                and _LINE_MARKER.match(lines[start - 1].strip())
+            ):
                 start -= 1
-            own = [_BRACKETED_KEY.sub(r"\1", x.strip()) for x in lines[start : i + 1]]
+            own = [_BRACKETED_KEY.sub(r"\1", x.strip()[:MAX_NOTE]) for x in lines[start : i + 1]]
             own[-1], after = _cut_note(own[-1])
             raw = "；".join(own)
             if start > 0 and all(_TIME_KEY.match(x) for x in own):

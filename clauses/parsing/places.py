@@ -66,6 +66,12 @@ AMBIGUOUS = frozenset(
 )
 
 _PLACES_BY_LENGTH = sorted(set(PROVINCES) | set(CITIES), key=len, reverse=True)
+# The same names grouped by their first character (longest first within a group), so that a
+# position is compared with the few names that can start there, not with all 370.
+_PLACES_BY_FIRST: dict[str, list[str]] = {}
+for _name in _PLACES_BY_LENGTH:
+    _PLACES_BY_FIRST.setdefault(_name[0], []).append(_name)
+del _name
 # Words that end in 区/县 but are not the name of a district (各区, 辖区, 示范区 …).
 _NOT_DISTRICT = ("各", "全", "本", "我", "辖", "市", "城", "片", "园", "新")
 
@@ -77,8 +83,8 @@ def first_place(text: str) -> tuple[str, str] | None:
     市; 吉林 is the province when written 吉林省. Bounded to the first 200 characters.
     """
     text = text[:200]
-    for i in range(len(text)):
-        for name in _PLACES_BY_LENGTH:
+    for i, ch in enumerate(text):
+        for name in _PLACES_BY_FIRST.get(ch, ()):
             if not text.startswith(name, i):
                 continue
             after = text[i + len(name) : i + len(name) + 1]

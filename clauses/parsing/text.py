@@ -1,5 +1,6 @@
 """Character-level helpers shared by the parser: numerals, labels, brackets, sentences."""
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -65,6 +66,22 @@ class Label:
     rest: str  # the line after the label
 
 
+_SHAPES = {
+    "cn_dun": ("cn", "dun"),
+    "cn_par": ("cn", "par"),
+    "ar_par": ("ar", "par"),
+    "ar_dot": ("ar", "dot"),
+    "ar_dun": ("ar", "dun"),
+    "art": ("art", "art"),
+    "chap": ("chap", "chap"),
+    "circ": ("circ", "circ"),
+}
+
+
+# Cached: the cleanup, the segmenter, the outline and the table finder each ask for the label
+# of every line, so a line is matched once instead of about seven times. The cache holds more
+# lines than the readers let a document have (clauses.readers.MAX_LINES).
+@functools.lru_cache(maxsize=16384)
 def match_label(line: str) -> Label | None:
     """The label a line starts with, or None.
 
@@ -78,23 +95,13 @@ def match_label(line: str) -> Label | None:
         return None
     kind = m.lastgroup
     raw = m.group(kind)
-    shapes = {
-        "cn_dun": ("cn", "dun"),
-        "cn_par": ("cn", "par"),
-        "ar_par": ("ar", "par"),
-        "ar_dot": ("ar", "dot"),
-        "ar_dun": ("ar", "dun"),
-        "art": ("art", "art"),
-        "chap": ("chap", "chap"),
-        "circ": ("circ", "circ"),
-    }
     number = _CIRCLED.index(raw) + 1 if kind == "circ" else cn_to_int(raw)
     rest = line[m.end() :].strip()
     if kind == "ar_dot" and rest[:1] in "%％":
         return None
     if kind == "cn_dun" and line[m.end() - 1] in ".．" and not rest:
         return None
-    return Label(text=m.group(0).strip(), style=shapes[kind], number=number, rest=rest)
+    return Label(text=m.group(0).strip(), style=_SHAPES[kind], number=number, rest=rest)
 
 
 def strip_closing_quotes(text: str) -> str:

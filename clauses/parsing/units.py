@@ -9,6 +9,9 @@ import re
 from .text import CLOSERS, OPENERS, SENTENCE_END, split_top_level, squash
 
 MAX_NAME = 40
+# The longest list read: a few dozen names fill a few hundred characters, and the work per
+# name is real, so a list that runs on for pages is cut here.
+MAX_LIST = 4000
 
 # Endings of organisation names. Generic vocabulary of Chinese administrative naming.
 UNIT_SUFFIXES = (
@@ -188,7 +191,7 @@ def split_units(text: str) -> list[str]:
     assignment and bracketed remarks are dropped; names elided by a shared prefix
     (…分行信贷政策管理处、货币政策处) are written out; a name cut by a line break is joined.
     """
-    text = _drop_nested_notes(squash(text))
+    text = _drop_nested_notes(squash(text[: MAX_LIST * 2])[:MAX_LIST])
     names: list[str] = []
     pos = 0
     for part in split_top_level(text, "、，,；;/"):

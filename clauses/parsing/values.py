@@ -1,6 +1,8 @@
 """Dates, deadlines, validity periods and quantitative targets printed in policy text."""
 
+import bisect
 import calendar
+import itertools
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -147,6 +149,10 @@ def find_validity(text: str) -> tuple[date | None, bool, int | None, date | None
 
 # Quantitative targets ----------------------------------------------------------------------
 
+# Targets read from one clause: real clauses promise a handful; a text of thousands of numbers
+# is no list of targets, and each one costs a look back for its metric and deadline.
+MAX_TARGETS = 50
+
 _NUMBER = r"(?P<num>\d+(?:\.\d+)?|[零〇一二三四五六七八九十百千两]{1,6})"
 _MEASURE = (
     r"(?P<unit>(?:万|千|百)?(?:个|家|户|人|件|套|台|笔|项|款|座)|个百分点|百分点|%|％|‰|万亿元|千亿元|亿元|千万元|百万元|万元|元|亿美元|万美元|万户|万家|家|款|个|项|户|"
@@ -206,12 +212,18 @@ def find_targets(text: str) -> list[ParsedTarget]:
     a best-effort metric, and the deadline printed earlier in the same sentence.
     """
     targets: list[ParsedTarget] = []
-    matches = [*_TARGET_RE.finditer(text)]
-    taken = [(m.start(), m.end()) for m in matches]
-    for m in _CHANGE_RE.finditer(text):
-        if not any(a < m.end() and m.start() < b for a, b in taken):
+    matches = list(itertools.islice(_TARGET_RE.finditer(text), MAX_TARGETS))
+    # Comparator matches do not overlap and come in order, so one bisection tells whether a
+    # change match overlaps one of them (a scan of all of them made this quadratic).
+    starts = [m.start() for m in matches]
+    ends = [m.end() for m in matches]
+    for m in itertools.islice(_CHANGE_RE.finditer(text), MAX_TARGETS):
+        i = bisect.bisect_left(starts, m.end())
+        if not (i and ends[i - 1] > m.start()):
             matches.append(m)
-    for m in sorted(matches, key=lambda x: x.start()):
+    # Past the cap only the first matches in reading order are kept: beyond them a change
+    # match may overlap a comparator match that was not looked for.
+    for m in sorted(matches, key=lambda x: x.start())[:MAX_TARGETS]:
         if m.group("num") is not None:
             cmp_word, num, unit, suffix = (
                 m.group("cmp"),

@@ -16,9 +16,26 @@ from .detect import detect_format
 from .errors import ReaderError, megabytes
 from .text import decode_text, tidy_lines
 
-__all__ = ["MAX_BYTES", "ReadResult", "ReaderError", "read_document", "read_path"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_ITEMS",
+    "MAX_LINES",
+    "MAX_TEXT_CHARS",
+    "ReadResult",
+    "ReaderError",
+    "check_text_size",
+    "read_document",
+    "read_path",
+]
 
 MAX_BYTES = 20 * 1024 * 1024
+# Limits on the extracted text, well above any policy document (the longest plans run to some
+# 100,000 characters, a few thousand lines and a few hundred numbered items), so that a file
+# made to be expensive is refused at once instead of occupying a worker: the cleanup and the
+# parser do real work per line and per numbered item.
+MAX_TEXT_CHARS = 1_000_000
+MAX_LINES = 10_000
+MAX_ITEMS = 1_000
 
 
 @dataclass(frozen=True)
@@ -51,15 +68,48 @@ def read_document(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> 
     text = tidy_lines(text)
     if not text.strip():
         raise ReaderError("empty")
+    check_text_size(text)
     # Imported here: cleanup is written separately and this package must import without it.
     from .cleanup import clean_text
 
+    text = clean_text(text)
+    if not text:
+        raise ReaderError("empty")  # nothing but page numbers or web-page chrome
     return ReadResult(
-        text=clean_text(text),
+        text=text,
         format=fmt,
         encoding=encoding,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+
+
+def check_text_size(text: str) -> None:
+    """Refuse a text too long, or with too many lines or numbered items, to be one document.
+
+    Runs before the cleanup and the parser, whose cost grows with the lines and numbered items
+    (each clause has its note, units, dates and targets read), so that their time stays small
+    whatever the file holds. Raises ReaderError "text_too_long", "too_many_lines" or
+    "too_many_items".
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        raise ReaderError("text_too_long", limit=f"{MAX_TEXT_CHARS:,}")
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) > MAX_LINES:
+        raise ReaderError("too_many_lines", limit=f"{MAX_LINES:,}")
+    from clauses.parsing.text import match_label
+
+    items = 0
+    for line in lines:
+        line = line.strip()
+        if match_label(line) is not None or _is_table_row(line):
+            items += 1
+            if items > MAX_ITEMS:
+                raise ReaderError("too_many_items", limit=f"{MAX_ITEMS:,}")
+
+
+def _is_table_row(line: str) -> bool:
+    """A row of a flattened table, as the readers write it (cells joined by tabs or bars)."""
+    return "\t" in line or line.count("|") >= 2 or line.count("｜") >= 2
 
 
 def read_path(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -> ReadResult:

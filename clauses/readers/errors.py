@@ -36,6 +36,26 @@ MESSAGES = {
     ),
     "pdf_too_many_pages": _("The PDF file has more than {limit} pages."),
     "html_invalid": _("The web page could not be read."),
+    "html_too_complex": _(
+        "The web page has more than {limit} HTML tags; save the document itself as .docx or "
+        ".pdf and upload that instead."
+    ),
+    "pdf_too_complex": _(
+        "The PDF file holds more than {limit} MB of page content, far more than a policy "
+        "document; upload the .docx version of the document."
+    ),
+    "text_too_long": _(
+        "The document is longer than {limit} characters, far longer than a policy document; "
+        "upload each document on its own."
+    ),
+    "too_many_lines": _(
+        "The document has more than {limit} lines, far more than a policy document; "
+        "upload each document on its own."
+    ),
+    "too_many_items": _(
+        "The document has more than {limit} numbered items or table rows, far more than a "
+        "policy document; upload each document on its own."
+    ),
 }
 
 

@@ -39,6 +39,13 @@ _SPACE_RE = re.compile(r"[ \t\n\r\f\v]+")
 _WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _SEGMENT_BREAK_RE = re.compile(f"(?<=[{_WIDE}])[ \t\r\f\v]*\n[ \t\n\r\f\v]*(?=[{_WIDE}0-9])")
 _BREAK = object()
+# Building the tree costs real time per tag (BeautifulSoup is pure Python): a saved portal page
+# has a few thousand tags, so a page with many more is refused before it is parsed.
+MAX_TAGS = 20_000
+_TAG_RE = re.compile(r"<[A-Za-z!/?]")
+# Columns of one table row: task tables have a dozen; row and column spans beyond this are
+# cut, so that a table of spans cannot widen every row below it.
+_MAX_COLUMNS = 100
 
 
 def extract_html(data: bytes) -> tuple[str, str]:
@@ -63,8 +70,11 @@ def html_to_text(markup: str) -> str:
     """Render decoded HTML as plain text, one block per line.
 
     Block elements and <br> break lines, whitespace collapses as a browser would, and
-    invisible elements (scripts, navigation, display:none …) are skipped entirely.
+    invisible elements (scripts, navigation, display:none …) are skipped entirely. Raises
+    ReaderError "html_too_complex" for a page with more than MAX_TAGS tags.
     """
+    if len(_TAG_RE.findall(markup)) > MAX_TAGS:
+        raise ReaderError("html_too_complex", limit=f"{MAX_TAGS:,}")
     from bs4 import BeautifulSoup
 
     try:
@@ -146,7 +156,7 @@ def _row_texts(cells, carried: dict[int, tuple[int, str, int]], *, in_content: b
     texts: list[str] = []
     column = 0
     pending = iter(cells)
-    while True:
+    while column < _MAX_COLUMNS:
         if column in from_above:
             left, text, span = from_above.pop(column)
         else:

@@ -6,12 +6,28 @@ empty document would otherwise look like a document without tasks.
 """
 
 import io
+import itertools
 import re
+from array import array
 from collections import Counter
 
-from .errors import ReaderError
+from .errors import ReaderError, megabytes
 
 MAX_PAGES = 2000
+# Decoded page content (drawing instructions) of the whole file. pypdf reads it in pure Python
+# at a few microseconds per byte, and a content stream compresses a thousandfold, so a small
+# file can hold minutes of work; a text page of a policy document holds some 10-20 KB.
+MAX_CONTENT_BYTES = 2 * 1024 * 1024
+# Nesting of dictionaries and arrays, and depth of the page tree: real files stay in single
+# digits, while a file nested thousands deep sends pypdf into slow recovery.
+_MAX_NESTING = 64
+# Page-tree nodes visited before the file is refused: pages plus the nodes that group them.
+_MAX_TREE_NODES = 4 * MAX_PAGES + 100
+_STREAM_RE = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+# Possessive: a run of plain bytes is taken at once, so a long string costs no backtracking.
+_STRING_RE = re.compile(rb"\((?:[^\\()]++|\\.)*+\)", re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"{}[]")
+_DEPTH_STEPS = bytes.maketrans(b"{[}]", b"\x01\x01\xff\xff")  # +1 and -1 as signed bytes
 # Below this many visible characters a PDF is treated as a scan (a scanner app's
 # watermark or a stamp's caption is all such a file has).
 _MIN_TEXT_CHARS = 20
@@ -30,10 +46,13 @@ def extract_pdf(data: bytes, *, max_pages: int = MAX_PAGES) -> str:
     """
     from pypdf import PasswordType, PdfReader
 
+    if too_deeply_nested(data):
+        raise ReaderError("pdf_invalid")
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
             raise ReaderError("pdf_encrypted")
+        check_page_tree(reader, max_pages=max_pages)
         page_count = len(reader.pages)
     except ReaderError:
         raise
@@ -43,16 +62,112 @@ def extract_pdf(data: bytes, *, max_pages: int = MAX_PAGES) -> str:
     if page_count > max_pages:
         raise ReaderError("pdf_too_many_pages", limit=max_pages)
     pages = []
-    for page in reader.pages:
-        try:
+    content_bytes = 0
+    try:
+        # Decoding is fast and bounded by pypdf; reading the instructions is what costs, so
+        # the whole file's budget is checked before any page is read.
+        for page in reader.pages:
+            content_bytes += _content_size(page)
+            if content_bytes > MAX_CONTENT_BYTES:
+                raise ReaderError("pdf_too_complex", limit=megabytes(MAX_CONTENT_BYTES))
+        for page in reader.pages:
             pages.append(page.extract_text() or "")
-        except Exception as exc:  # a broken page must not silently drop its tasks
-            raise ReaderError("pdf_invalid") from exc
+    except ReaderError:
+        raise
+    except Exception as exc:  # a broken page must not silently drop its tasks
+        raise ReaderError("pdf_invalid") from exc
     pages = drop_running_lines(pages)
     text = "\n".join(page.rstrip("\n") for page in pages)
     if sum(not char.isspace() for char in text) < _MIN_TEXT_CHARS:
         raise ReaderError("pdf_no_text")
     return text
+
+
+def too_deeply_nested(data: bytes, *, limit: int = _MAX_NESTING) -> bool:
+    """Whether the file's dictionaries and arrays (outside streams) nest deeper than ``limit``.
+
+    Works on the raw bytes at C speed: stream bodies and literal strings (whose UTF-16 text
+    holds bracket bytes) are dropped and everything but the brackets deleted. Rounds that
+    remove the innermost pairs shrink a real file to almost nothing, each lowering the depth
+    by one; the running depth of what is left is then scanned.
+    """
+    marks = _STREAM_RE.sub(b" ", data)
+    marks = _STRING_RE.sub(b" ", marks).replace(b"<<", b"{").replace(b">>", b"}")
+    marks = marks.translate(None, _NOT_BRACKETS)
+    rounds = 0
+    while marks and rounds < 8:
+        shorter = marks.replace(b"{}", b"").replace(b"[]", b"")
+        if len(shorter) == len(marks):
+            break
+        rounds, shrunk, marks = rounds + 1, len(shorter) * 4 < len(marks) * 3, shorter
+        if not shrunk:
+            break  # deep, not wide: rounds would each take one level off a long string
+    left = limit - rounds
+    if len(marks) <= left:
+        return False
+    depths = itertools.accumulate(array("b", marks.translate(_DEPTH_STEPS)))
+    # left.__ge__ keeps the scan in C; it stops at the first depth over the limit.
+    return next(itertools.dropwhile(left.__ge__, depths), None) is not None
+
+
+def check_page_tree(reader, *, max_pages: int = MAX_PAGES) -> None:
+    """Walk the page tree before pypdf does, refusing a file with too many pages quickly.
+
+    pypdf flattens the whole tree first, which for tens of thousands of pages (or a declared
+    count of billions) takes far longer than reading a real document; a loop or an absurd
+    depth in the tree makes the file invalid.
+    """
+    from pypdf.generic import DictionaryObject, IndirectObject
+
+    root = reader.trailer["/Root"].get_object()
+    tree = root["/Pages"].get_object()
+    declared = tree.get("/Count")
+    if isinstance(declared, int) and declared > max_pages:
+        raise ReaderError("pdf_too_many_pages", limit=max_pages)
+    # Kids are resolved only when visited, so a refusal never reads more than the limit.
+    stack = [(tree, 0)]
+    seen: set[int] = set()
+    pages = nodes = 0
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, IndirectObject):
+            if node.idnum in seen:
+                raise ReaderError("pdf_invalid")  # a loop in the tree
+            seen.add(node.idnum)
+            node = node.get_object()
+        nodes += 1
+        if depth > _MAX_NESTING or nodes > _MAX_TREE_NODES:
+            raise ReaderError("pdf_invalid")
+        kids = node.get("/Kids") if isinstance(node, DictionaryObject) else None
+        if kids is None or node.get("/Type") == "/Page":
+            pages += 1
+            if pages > max_pages:
+                raise ReaderError("pdf_too_many_pages", limit=max_pages)
+            continue
+        stack.extend((kid, depth + 1) for kid in reversed(kids.get_object()))
+
+
+def _content_size(page) -> int:
+    """Decoded bytes of a page's content streams and of the form XObjects it draws."""
+    from pypdf.generic import ArrayObject
+
+    size = 0
+    contents = page.get("/Contents")
+    contents = contents.get_object() if contents is not None else None
+    streams = contents if isinstance(contents, ArrayObject) else [contents]
+    for stream in streams:
+        stream = stream.get_object() if stream is not None else None
+        if stream is not None and hasattr(stream, "get_data"):
+            size += len(stream.get_data())
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else None
+    xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
+    xobjects = xobjects.get_object() if xobjects is not None else None
+    for ref in (xobjects or {}).values():
+        xobject = ref.get_object()
+        if hasattr(xobject, "get_data") and xobject.get("/Subtype") == "/Form":
+            size += len(xobject.get_data())
+    return size
 
 
 def drop_running_lines(pages: list[str]) -> list[str]:
