@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework.permissions import BasePermission
 
-PASSWORD_CHANGE_REQUIRED = "password_change_required"  # noqa: S105 - an error code
+PASSWORD_CHANGE_REQUIRED = "password_change_required"  # noqa: S105 - an error code  # nosec B105
 
 
 def password_change_required_message() -> str:

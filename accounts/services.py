@@ -63,7 +63,9 @@ def change_password(*, user, new_password: str, ip_address: str | None = None) -
             obj=user,
             actor=user,
             before={"must_change_password": was_forced},
-            after={"must_change_password": False},
+            after={
+                "must_change_password": False
+            },  # a flag's or code's value, not a password  # nosec B105
             ip_address=ip_address,
         )
 
@@ -251,7 +253,9 @@ def _update_user(user: User, *, password: str | None, display_name: str | None, 
             action="user.password_set",
             obj=user,
             actor=by,
-            after={"must_change_password": True},
+            after={
+                "must_change_password": True
+            },  # a flag's or code's value, not a password  # nosec B105
         )
 
 

@@ -16,9 +16,34 @@ from rest_framework.request import Request
 
 from tracker.errors import DomainError
 
+from .api.throttling import LoginRateThrottle, throttled_message, whole_seconds
 from .services import change_password
 
 LOCKED_OUT = "locked_out"
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in page within the sign-in rate limit per client address.
+
+    Past the limit a POST is not even checked against the password (so it costs the guesser a
+    try without telling anything) and gets the lockout page with HTTP 429 and Retry-After; the
+    count is shared with the API token endpoint (``accounts.api.throttling``).
+    """
+
+    def post(self, request, *args, **kwargs):
+        """Check the rate before the credentials."""
+        throttle = LoginRateThrottle()
+        if not throttle.allow_request(request, self):
+            seconds = whole_seconds(throttle.wait())
+            response = render(
+                request,
+                "registration/locked_out.html",
+                {"message": throttled_message(seconds)},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+            response["Retry-After"] = str(seconds)
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -185,9 +185,7 @@ def measure_import(scale: float, count: int) -> dict:
     for name, text in texts:
         with transaction.atomic():
             start = time.perf_counter()
-            import_document(
-                data=text.encode("utf-8"), filename=name, jurisdiction=jurisdiction
-            )
+            import_document(data=text.encode("utf-8"), filename=name, jurisdiction=jurisdiction)
             seconds += time.perf_counter() - start
             transaction.set_rollback(True)
     return {"import_docs": len(texts), "import_docs_per_s": round(len(texts) / seconds, 2)}

@@ -3,13 +3,15 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from tracker.filtersets import IdFilter
+
 from .choices import AppealStatus
 from .models import Appeal, EvaluationSnapshot
 
 
 class SnapshotFilterSet(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(field_name="unit_id", label=_("unit id"))
-    document = django_filters.NumberFilter(field_name="document_id", label=_("document id"))
+    unit = IdFilter(field_name="unit_id", label=_("unit id"))
+    document = IdFilter(field_name="document_id", label=_("document id"))
     overall = django_filters.BooleanFilter(
         field_name="document", lookup_expr="isnull", label=_("only the units' overall rows")
     )

@@ -26,7 +26,7 @@ import os
 import re
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404
 import tarfile
 import tempfile
 import zlib
@@ -100,7 +100,7 @@ def _row_counts(cursor, tables: set[str], labels=None) -> dict[str, int]:
             continue
         if labels is not None and model._meta.label not in labels:
             continue
-        cursor.execute(f"SELECT COUNT(*) FROM {_quote(model._meta.db_table)}")  # noqa: S608 - table names come from the models
+        cursor.execute(f"SELECT COUNT(*) FROM {_quote(model._meta.db_table)}")  # noqa: S608 - table names come from the models  # nosec B608
         counts[model._meta.label] = cursor.fetchone()[0]
     return counts
 
@@ -227,7 +227,7 @@ def _pg_command(tool: str, *args: str) -> tuple[list[str], dict[str, str]]:
 
 
 def _run(command: list[str], env: dict[str, str], *, code: str, what: str) -> str:
-    result = subprocess.run(  # noqa: S603 - fixed tool path, arguments from settings, no shell
+    result = subprocess.run(  # noqa: S603 - fixed tool path, arguments from settings, no shell  # nosec B603
         command, env=env, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:

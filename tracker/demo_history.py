@@ -189,7 +189,7 @@ def write_history(*, seed: int = 2026, today: date | None = None) -> HistoryCoun
     if ProgressReport.objects.exists():
         counts.skipped = True
         return counts
-    rng = random.Random(seed)  # noqa: S311 - demo data, reproducible on purpose
+    rng = random.Random(seed)  # noqa: S311 - demo data, reproducible on purpose  # nosec B311
     ids = list(
         Assignment.objects.filter(is_active=True, task__is_active=True)
         .order_by("pk")

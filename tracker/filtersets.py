@@ -1,15 +1,36 @@
 """Filters of the task-domain lists (API and pages share them)."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from .choices import Light, ReportStatus, Status
 from .models import Assignment, AuditEvent, ExtensionRequest, Notification, ProgressReport, Task
 
+# The largest primary key the database holds (64-bit, BigAutoField).
+ID_MAX = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": ID_MAX})
+class IdFilter(django_filters.Filter):
+    """An object id: a whole number within the range of the database's keys.
+
+    Anything else answers 400; a plain NumberFilter let ``-4e304`` through to the database
+    driver, which failed with an overflow (a 500).
+    """
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", ID_MAX)
+        super().__init__(*args, **kwargs)
+
 
 class TaskFilterSet(django_filters.FilterSet):
-    document = django_filters.NumberFilter(field_name="document_id")
-    unit = django_filters.NumberFilter(method="filter_unit", label=_("unit id"))
+    document = IdFilter(field_name="document_id")
+    unit = IdFilter(method="filter_unit", label=_("unit id"))
 
     class Meta:
         model = Task
@@ -20,9 +41,9 @@ class TaskFilterSet(django_filters.FilterSet):
 
 
 class AssignmentFilterSet(django_filters.FilterSet):
-    unit = django_filters.NumberFilter(field_name="unit_id", label=_("unit id"))
-    document = django_filters.NumberFilter(field_name="task__document_id", label=_("document id"))
-    task = django_filters.NumberFilter(field_name="task_id", label=_("task id"))
+    unit = IdFilter(field_name="unit_id", label=_("unit id"))
+    document = IdFilter(field_name="task__document_id", label=_("document id"))
+    task = IdFilter(field_name="task_id", label=_("task id"))
     status = django_filters.ChoiceFilter(choices=Status.choices)
     light = django_filters.ChoiceFilter(choices=Light.choices)
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("only my units' assignments"))
@@ -41,8 +62,8 @@ class AssignmentFilterSet(django_filters.FilterSet):
 
 
 class ReportFilterSet(django_filters.FilterSet):
-    assignment = django_filters.NumberFilter(field_name="assignment_id")
-    unit = django_filters.NumberFilter(field_name="assignment__unit_id", label=_("unit id"))
+    assignment = IdFilter(field_name="assignment_id")
+    unit = IdFilter(field_name="assignment__unit_id", label=_("unit id"))
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
     flagged = django_filters.BooleanFilter(
         field_name="similar_to", lookup_expr="isnull", exclude=True, label=_("flagged as similar")
@@ -54,8 +75,8 @@ class ReportFilterSet(django_filters.FilterSet):
 
 
 class ExtensionRequestFilterSet(django_filters.FilterSet):
-    assignment = django_filters.NumberFilter(field_name="assignment_id")
-    unit = django_filters.NumberFilter(field_name="assignment__unit_id", label=_("unit id"))
+    assignment = IdFilter(field_name="assignment_id")
+    unit = IdFilter(field_name="assignment__unit_id", label=_("unit id"))
 
     class Meta:
         model = ExtensionRequest
@@ -73,7 +94,7 @@ class NotificationFilterSet(django_filters.FilterSet):
 class AuditEventFilterSet(django_filters.FilterSet):
     object_type = django_filters.CharFilter(help_text=_("e.g. tracker.progressreport"))
     object_id = django_filters.CharFilter()
-    unit = django_filters.NumberFilter(field_name="unit_id", label=_("unit id"))
+    unit = IdFilter(field_name="unit_id", label=_("unit id"))
 
     class Meta:
         model = AuditEvent

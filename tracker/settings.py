@@ -6,11 +6,14 @@ ALLOWED_HOSTS … (see .env.example). Every variable may also be given as NAME_F
 file holding the value (Docker secrets).
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -22,8 +25,25 @@ env = environ.FileAwareEnv()
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+# pytest (8.2+) sets PYTEST_VERSION for its session and the processes it starts: the test suite
+# runs without DEBUG but on plain HTTP, with the development key and local hosts.
+TESTING = "PYTEST_VERSION" in os.environ
+# Production is everything that is neither DEBUG nor the test suite: it gets HTTPS-only cookies,
+# HSTS and the HTTPS redirect by default, and must configure its secret key and host names.
+PRODUCTION = not DEBUG and not TESTING
+
+_INSECURE_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused in production  # nosec B105
+SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_SECRET_KEY)
+if PRODUCTION and SECRET_KEY == _INSECURE_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. Outside DEBUG the development key is refused: set SECRET_KEY "
+        "(or SECRET_KEY_FILE) to a long random string, e.g. the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+    )
+# Required in production (an empty list refuses every request and `check --deploy` says so).
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -41,6 +61,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_celery_beat",
     "axes",
+    "csp",
     "accounts",
     "clauses",
     "tracker",
@@ -49,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,7 +148,8 @@ STATICFILES_DIRS = [BASE_DIR / "tracker" / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
 MEDIA_URL = "media/"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Stored file names cut to 200 bytes: Django counts characters, file systems count bytes.
+    "default": {"BACKEND": "tracker.attachments.FileNameSafeStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not DEBUG
@@ -152,7 +175,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "tracker.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's AutoSchema, plus the error answers each operation can give
+    "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "tracker.api.errors.exception_handler",
 }
 
@@ -282,10 +306,71 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
-if env.bool("USE_X_FORWARDED_PROTO", default=False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Rate limit on signing in, on top of the axes lockout: attempts per client address, the sign-in
+# page and the API token endpoint counted together ("" turns it off; off by default in the test
+# suite, whose many sign-ins all come from 127.0.0.1 — its own tests set a rate). The
+# counts live in the default cache, which must be shared by every web process in production
+# (Redis: CACHE_URL=redis://redis:6379/1; system check tracker.W001); without CACHE_URL each
+# process counts alone (local memory).
+LOGIN_RATE = env.str("LOGIN_RATE", default="" if TESTING else "30/minute")
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis outage must cost a second, not a hung worker (throttles then let requests through).
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
+# Reverse proxies in front of gunicorn that append to X-Forwarded-For (1 behind the nginx of
+# deploy/nginx.conf): the client address for rate limits and lockouts is the one the outermost
+# trusted proxy saw; 0 trusts no header and uses the connection's address.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.api.throttling.client_ip"
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+
+# HTTPS. In production cookies are HTTPS-only, plain HTTP is redirected (except the container
+# health check, which calls /healthz/ on the loopback) and browsers are told to use HTTPS only
+# (HSTS, one year by default).
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=PRODUCTION)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# "preload" only lets the registrable domain's owner submit it to the browsers' preload lists.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+# Only behind a TLS-terminating proxy that overwrites X-Forwarded-Proto (deploy/nginx.conf);
+# never when clients reach gunicorn directly, as they could then claim HTTPS.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https")
+    if env.bool("USE_X_FORWARDED_PROTO", default=False)
+    else None
+)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp): scripts only from our own static files (HTMX and
+# ECharts are vendored) or inline with the per-response nonce; no eval, no plugins, no framing.
+# Inline styles stay allowed: HTMX inserts its indicator style, ReDoc its whole stylesheet and
+# DRF's browsable API uses style attributes; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        # ReDoc runs its search in a worker built from a blob.
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+    },
+}
 
 # Documents are read in the jurisdiction of the supervisor who imports them; this is the fallback
 # for commands run without --jurisdiction when the text does not name its city.
@@ -301,6 +386,21 @@ PROGRESS_MARGIN_PERCENT = env.int("PROGRESS_MARGIN_PERCENT", default=20)
 # Report attachments: pdf, docx, xlsx, jpg, png, checked by content; at most this size each.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 ATTACHMENTS_PER_REPORT = env.int("ATTACHMENTS_PER_REPORT", default=10)
+# A PDF attachment may have at most this many pages (read from its page tree, not counted).
+ATTACHMENT_MAX_PAGES = env.int("ATTACHMENT_MAX_PAGES", default=2000)
+# The largest request body: a report with all its attachments at their limit (or a document to
+# import), plus a megabyte of form fields. Django refuses a larger multipart body before reading
+# it (tracker.attachments.RequestSizeLimitHandler); deploy/nginx.conf sets the same limit
+# (client_max_body_size, in MB rounded up; tests/test_uploads_security.py keeps them equal).
+MAX_REQUEST_BYTES = env.int(
+    "MAX_REQUEST_BYTES",
+    default=max(MAX_UPLOAD_BYTES, ATTACHMENT_MAX_BYTES * ATTACHMENTS_PER_REPORT) + 1024 * 1024,
+)
+FILE_UPLOAD_HANDLERS = [
+    "tracker.attachments.RequestSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # A submitted report this similar (0–1) to an earlier one is flagged as 疑似照搬.
 SIMILARITY_THRESHOLD = env.float("SIMILARITY_THRESHOLD", default=0.9)
 
@@ -319,3 +419,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # The half-year evaluation: units may appeal their figures for this many working days.
 EVALUATION_APPEAL_WORKING_DAYS = env.int("EVALUATION_APPEAL_WORKING_DAYS", default=5)
+
+# The audit trail is append-only (on PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE of
+# its table) and nothing in the project purges it; this is the promised minimum retention in days
+# (等保 2.0 asks for at least 180; system check tracker.E001 refuses less).
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)

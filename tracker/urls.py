@@ -4,11 +4,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
-from accounts.api.views import UnitViewSet
-from accounts.views import PasswordChangeDoneView, PasswordChangeView
+from accounts.api.views import ObtainAuthTokenView, UnitViewSet
+from accounts.views import LoginView, PasswordChangeDoneView, PasswordChangeView
 from clauses.api.views import PolicyDocumentViewSet
 from reports.api import document_exports
 from tracker.api.views import (
@@ -37,12 +36,12 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("reports.dashboards.urls")),
     path("healthz/", healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("api/v1/auth/token/", ObtainAuthTokenView.as_view(), name="api-token"),
     # Files of a document or a unit, before the router so a future action cannot shadow them.
     path(
         "api/v1/documents/<int:pk>/breakdown.xlsx",
@@ -66,3 +65,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
 ]
+
+handler404 = "tracker.views.page_not_found"

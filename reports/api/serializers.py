@@ -31,7 +31,10 @@ class PeriodSerializer(serializers.ModelSerializer):
 
 class SnapshotSerializer(serializers.ModelSerializer):
     unit_name = serializers.CharField(source="unit.name", read_only=True)
-    document_title = serializers.CharField(source="document.title", read_only=True, default=None)
+    # None on a unit's overall row, which has no document
+    document_title = serializers.CharField(
+        source="document.title", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = EvaluationSnapshot

@@ -19,6 +19,7 @@ from reports.filtersets import AppealFilterSet, SnapshotFilterSet
 from reports.models import Appeal, EvaluationPeriod, EvaluationSnapshot, parse_period_code
 from tracker.api.views import client_ip
 from tracker.errors import DomainError, NotAllowed
+from tracker.filtersets import ID_MAX
 
 from .serializers import (
     AppealCreateSerializer,
@@ -41,9 +42,13 @@ def _jurisdiction_id(request, data=None):
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        value = int(value)
     except (TypeError, ValueError):
-        raise DomainError("bad_jurisdiction", _("jurisdiction must be an id.")) from None
+        value = None
+    # within the range of the keys: past 64 bits SQLite's driver fails with an overflow (a 500)
+    if value is None or not 1 <= value <= ID_MAX:
+        raise DomainError("bad_jurisdiction", _("jurisdiction must be an id."))
+    return value
 
 
 def _one(queryset, what):

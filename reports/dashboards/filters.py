@@ -28,7 +28,8 @@ def _lookup(queryset, raw):
         return None
     try:
         return queryset.get(pk=int(raw))
-    except (ValueError, TypeError, queryset.model.DoesNotExist) as exc:
+    except (ValueError, TypeError, OverflowError, queryset.model.DoesNotExist) as exc:
+        # OverflowError: SQLite cannot bind a number past 64 bits
         raise Http404 from exc
 
 

@@ -55,7 +55,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "assignments",
         ]
 
-    def get_assignments(self, task) -> list[dict]:
+    @extend_schema_field(AssignmentBriefSerializer(many=True))
+    def get_assignments(self, task):
         active = [a for a in task.assignments.all() if a.is_active]
         return AssignmentBriefSerializer(active, many=True).data
 
@@ -136,7 +137,8 @@ class AssignmentDetailSerializer(AssignmentSerializer):
     class Meta(AssignmentSerializer.Meta):
         fields = [*AssignmentSerializer.Meta.fields, "task_description", "co_units"]
 
-    def get_co_units(self, assignment) -> list[dict]:
+    @extend_schema_field(AssignmentBriefSerializer(many=True))
+    def get_co_units(self, assignment):
         others = [
             a for a in assignment.task.assignments.all() if a.is_active and a.pk != assignment.pk
         ]

@@ -84,7 +84,7 @@ def post_json(url: str, payload: dict) -> dict:
         method="POST",
     )
     try:
-        with urllib.request.urlopen(  # noqa: S310 — the scheme is checked above
+        with urllib.request.urlopen(  # noqa: S310 — the scheme is checked above  # nosec B310
             request, timeout=settings.CHANNEL_TIMEOUT_SECONDS
         ) as response:
             answer = response.read()

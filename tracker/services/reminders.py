@@ -217,7 +217,7 @@ def _insert(rows: list[tuple], *, now: datetime) -> None:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"%s::{t}[]" for t in _PG_TYPES)
             sql = (
-                f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names from the model
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names from the model  # nosec B608
                 f"SELECT %s, * FROM unnest({arrays}, %s::text[]) ON CONFLICT DO NOTHING"
             )
             for i in range(0, len(rows), 10_000):

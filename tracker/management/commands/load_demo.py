@@ -14,7 +14,7 @@ from clauses.services import import_document
 from tracker.demo_history import write_history
 from tracker.errors import DomainError
 
-DEMO_PASSWORD = "duban-demo"  # noqa: S105 - printed on purpose: demo accounts of a local first look
+DEMO_PASSWORD = "duban-demo"  # noqa: S105 - printed on purpose: demo accounts of a local first look  # nosec B105
 
 # (username, display name, jurisdiction, unit name or None for a supervisor, role)
 DEMO_ACCOUNTS = [
