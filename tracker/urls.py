@@ -67,3 +67,4 @@ urlpatterns = [
 ]
 
 handler404 = "tracker.views.page_not_found"
+handler500 = "tracker.db_errors.server_error"  # 503 while the database is away

@@ -151,6 +151,8 @@ def queue_delivery(message_ids) -> None:
         return
 
     def run():
+        from kombu.exceptions import OperationalError
+
         from tracker.tasks import deliver_message as deliver_task
 
         inline = {
@@ -158,11 +160,20 @@ def queue_delivery(message_ids) -> None:
             for pk, name in OutboundMessage.objects.filter(pk__in=ids).values_list("pk", "channel")
             if get_channel(name).transactional
         }
-        for pk in ids:
+        for pk in ids:  # in-app first: they need no broker
             if pk in inline:
                 deliver_message(message_id=pk)
-            else:
-                deliver_task.delay(pk)
+        for pk in ids:
+            if pk not in inline:
+                try:
+                    deliver_task.delay(pk)
+                except OperationalError as exc:  # broker away: the rest wait in the outbox
+                    logger.warning(
+                        "broker unavailable (%s); %s message(s) wait for retry_deliveries",
+                        exc,
+                        len(ids) - len(inline),
+                    )
+                    return
 
     transaction.on_commit(run, robust=True)
 
