@@ -23,7 +23,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, Min, OuterRef, Q, Subquery
+from django.db.models import Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -327,13 +327,6 @@ def _bundle(run_id, *, today: date, now: datetime) -> list[int]:
             ignore_conflicts=True,
             batch_size=BATCH,
         )
-        digest = OutboundMessage.objects.filter(
-            is_digest=True,
-            day=day,
-            status=MessageStatus.PENDING,
-            channel=OuterRef("channel"),
-            recipient_key=OuterRef("recipient_key"),
-        )
         OutboundMessage.objects.filter(
             is_digest=True, day=day, status=MessageStatus.PENDING
         ).filter(
@@ -341,7 +334,7 @@ def _bundle(run_id, *, today: date, now: datetime) -> list[int]:
                 waiting.filter(channel=OuterRef("channel"), recipient_key=OuterRef("recipient_key"))
             )
         ).update(updated_at=now)
-        waiting.filter(Exists(digest)).update(message=Subquery(digest.values("pk")[:1]))
+        _attach(run_id, day=day)
         day += timedelta(days=1)
     return list(
         ReminderLog.objects.filter(run_id=run_id, message__isnull=False)
@@ -349,6 +342,22 @@ def _bundle(run_id, *, today: date, now: datetime) -> list[int]:
         .values_list("message_id", flat=True)
         .distinct()
     )
+
+
+def _attach(run_id, *, day: date) -> None:
+    """Point the run's waiting rows at their recipients' pending digests of ``day``: one
+    UPDATE … FROM, a join (PostgreSQL, SQLite ≥ 3.33), not a subquery per row."""
+    ops = connection.ops
+    log, message = (ops.quote_name(m._meta.db_table) for m in (ReminderLog, OutboundMessage))
+    sql = (
+        f"UPDATE {log} SET message_id = m.id FROM {message} m "  # noqa: S608 - model tables
+        f"WHERE {log}.run_id = %s AND {log}.message_id IS NULL AND m.is_digest "
+        f"AND m.day = %s AND m.status = %s AND m.channel = {log}.channel "
+        f"AND m.recipient_key = {log}.recipient_key"
+    )
+    run = run_id if connection.vendor == "postgresql" else run_id.hex
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run, ops.adapt_datefield_value(day), MessageStatus.PENDING])
 
 
 def scan_reminders(*, now: datetime, queue: bool = True, batch_size: int = BATCH) -> ScanResult:
