@@ -350,7 +350,7 @@ def _attach(run_id, *, day: date) -> None:
     ops = connection.ops
     log, message = (ops.quote_name(m._meta.db_table) for m in (ReminderLog, OutboundMessage))
     sql = (
-        f"UPDATE {log} SET message_id = m.id FROM {message} m "  # noqa: S608 - model tables
+        f"UPDATE {log} SET message_id = m.id FROM {message} m "  # noqa: S608 - model tables  # nosec B608
         f"WHERE {log}.run_id = %s AND {log}.message_id IS NULL AND m.is_digest "
         f"AND m.day = %s AND m.status = %s AND m.channel = {log}.channel "
         f"AND m.recipient_key = {log}.recipient_key"
