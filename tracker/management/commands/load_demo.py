@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from accounts.choices import Role
 from accounts.models import Jurisdiction, Membership, Unit, User
@@ -78,6 +78,11 @@ class Command(BaseCommand):
                     f"{counts.missing} missing, {counts.accepted} accepted at 100 %), "
                     f"{counts.tasks_closed} tasks closed"
                 )
+        if connection.vendor == "postgresql":
+            # A bulk load: give the planner its statistics now rather than at autovacuum's
+            # next pass (inside a test's transaction, which autovacuum never sees, at all).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
     @transaction.atomic
     def _accounts(self):
