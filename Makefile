@@ -35,8 +35,7 @@ audit: install
 	       test -z "$$PIP_AUDIT_STRICT"; }
 
 # The whole suite: lint, security audit, migrations in sync, system checks, a warning-free
-# OpenAPI schema, pytest. Outside DEBUG, manage.py needs a SECRET_KEY: a throwaway one here.
-test bench: export SECRET_KEY ?= insecure-key-for-make-test-only
+# OpenAPI schema, pytest.
 test: lint audit
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check

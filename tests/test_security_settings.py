@@ -168,9 +168,40 @@ def test_production_limits_sign_in_attempts_by_default(production):
 # --- the settings, read as production reads them ------------------------------------------
 
 
-def test_the_development_key_is_refused_outside_debug(monkeypatch, tmp_path):
+def test_the_development_key_is_refused_outside_debug(tmp_path):
+    # a production web server (the WSGI entry point) does not start with the development key
+    env = {"PATH": os.environ["PATH"], "DATA_DIR": str(tmp_path), "DEBUG": "0"}
+    env["ALLOWED_HOSTS"] = HOST
+    server = subprocess.run(
+        [sys.executable, "-c", "import tracker.wsgi"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert server.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in server.stderr
+    # and check --deploy reports it as an error
+    deploy = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert deploy.returncode != 0
+    assert "tracker.E002" in deploy.stderr
+
+
+def test_the_development_key_is_refused_by_the_worker(settings):
+    from tracker.celery import refuse_development_key
+
+    settings.PRODUCTION = True
+    settings.SECRET_KEY = settings.INSECURE_SECRET_KEY
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is not set"):
-        load_settings(monkeypatch, tmp_path, DEBUG="0", ALLOWED_HOSTS=HOST)
+        refuse_development_key()
+    settings.SECRET_KEY = "k" * 60
+    refuse_development_key()  # a real key: the worker starts
 
 
 def test_a_development_machine_may_run_without_a_key(monkeypatch, tmp_path):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
 # 等保 2.0 (level 3) asks that audit records be kept for at least six months.
 MIN_AUDIT_RETENTION_DAYS = 180
@@ -57,4 +58,29 @@ def check_proxy_https(app_configs, **kwargs):
                 id="tracker.W002",
             )
         ]
+    return []
+
+
+DEVELOPMENT_KEY_MESSAGE = (
+    "SECRET_KEY is not set. Outside DEBUG the development key is refused: set SECRET_KEY "
+    "(or SECRET_KEY_FILE) to a long random string, e.g. the output of "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+)
+
+
+def _development_key_in_production() -> bool:
+    return settings.PRODUCTION and settings.SECRET_KEY == settings.INSECURE_SECRET_KEY
+
+
+def refuse_development_key() -> None:
+    """Stop a production web server or worker from starting with the development key."""
+    if _development_key_in_production():
+        raise ImproperlyConfigured(DEVELOPMENT_KEY_MESSAGE)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_secret_key(app_configs, **kwargs):
+    """`check --deploy`: the development key in production is an error, not a warning."""
+    if _development_key_in_production():
+        return [checks.Error(DEVELOPMENT_KEY_MESSAGE, id="tracker.E002")]
     return []

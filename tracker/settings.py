@@ -13,7 +13,6 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -32,14 +31,11 @@ TESTING = "PYTEST_VERSION" in os.environ
 # HSTS and the HTTPS redirect by default, and must configure its secret key and host names.
 PRODUCTION = not DEBUG and not TESTING
 
-_INSECURE_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused in production  # nosec B105
-SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_SECRET_KEY)
-if PRODUCTION and SECRET_KEY == _INSECURE_SECRET_KEY:
-    raise ImproperlyConfigured(
-        "SECRET_KEY is not set. Outside DEBUG the development key is refused: set SECRET_KEY "
-        "(or SECRET_KEY_FILE) to a long random string, e.g. the output of "
-        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
-    )
+# Development key: refused when a production web server or worker starts
+# (tracker.checks.refuse_development_key, called by wsgi.py, asgi.py and celery.py) and by
+# `check --deploy`; management commands that sign nothing (the parser's dry run) need no key.
+INSECURE_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105 - refused in production  # nosec B105
+SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_SECRET_KEY)
 # Required in production (an empty list refuses every request and `check --deploy` says so).
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"]

@@ -14,8 +14,7 @@ from tests.conftest import BAD_FILES, REPO, SHARED, bad_file, seed, table_counts
 
 def test_dry_run_json_needs_no_database(tmp_path):
     # given a fresh data folder without any migrated database
-    # a development machine: no database, a throwaway key (production refuses the default)
-    env = {"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "SECRET_KEY": "test-only"}
+    env = {"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}  # no key, no database needed
     out = subprocess.run(
         [sys.executable, "manage.py", "import_document", str(seed("000")), "--dry-run", "--json"],
         cwd=REPO,
@@ -87,7 +86,7 @@ def test_command_exits_non_zero_for_a_missing_file(tmp_path):
             "--json",
         ],
         cwd=REPO,
-        env={"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "SECRET_KEY": "test-only"},
+        env={"DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
         timeout=60,
