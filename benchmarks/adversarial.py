@@ -22,6 +22,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.machine import cpu_model
+
 REPO = Path(__file__).resolve().parents[1]
 MIB = 1024 * 1024
 
@@ -356,17 +358,6 @@ def run_case(data: bytes, filename: str) -> str:
         return exc.code
     to_gold_dict(parse_text(result.text, source_name=filename))
     return "parsed"
-
-
-def cpu_model() -> str:
-    """The processor's model name where the system tells it (Linux), else the machine type."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def _django() -> None:

@@ -30,6 +30,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.machine import cpu_model
+
 REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 7, 5, 9, 0)  # made aware after Django is set up
 CODE = "2026H1"
@@ -47,17 +49,6 @@ def _django(data_dir: str) -> None:
 
     # The demo accounts' password hashing is slow on purpose; it is not what is measured.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def cpu_model() -> str:
-    """The processor's model name where the system tells it (Linux), else the machine type."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def load_demo() -> None:

@@ -19,6 +19,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.machine import cpu_model
+
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = sorted((REPO / "demo" / "seeds").glob("*.txt"))
 
@@ -29,17 +31,6 @@ def _django():
     import django
 
     django.setup()
-
-
-def cpu_model() -> str:
-    """The processor's model name where the system tells it (Linux), else the machine type."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def parse_all() -> float:

@@ -38,6 +38,8 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.machine import cpu_model
+
 REPO = Path(__file__).resolve().parents[1]
 NOW = datetime(2026, 7, 5, 9, 0)  # made aware after Django is set up
 TODAY = "2026-07-05"
@@ -57,17 +59,6 @@ KEYS = (
     "trivial_rps",
     "rollup_peak_mb",
 )
-
-
-def cpu_model() -> str:
-    """The processor's model name where the system tells it (Linux), else the machine type."""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def percentile(values: list[float], share: float) -> float:
