@@ -18,6 +18,7 @@ from tracker import audit
 from tracker.choices import Status
 from tracker.errors import DomainError, NotAllowed
 from tracker.models import Assignment
+from tracker.services.tallies import refresh_unit_tallies
 
 from .choices import Role
 from .models import Jurisdiction, Membership, Unit, UnitAlias, User, normalize_name
@@ -350,6 +351,7 @@ def succeed_unit(*, old: Unit, successor: Unit, by, ip_address: str | None = Non
         _move_assignments(old=old, successor=successor, by=by, ip=ip_address, counts=counts)
         _move_aliases(old=old, successor=successor, counts=counts)
         _move_memberships(old=old, successor=successor, counts=counts)
+        refresh_unit_tallies([old.pk, successor.pk])
 
         was_active = old.is_active
         old.successor = successor

@@ -516,6 +516,8 @@ def _import_one(
     tracker_services.refresh_assignments(
         Assignment.objects.filter(task__document=document, is_active=True)
     )
+    if previous is not None:  # tasks moved over, assignments dropped, a version retired
+        tracker_services.refresh_document_tallies([previous.pk, document.pk])
     tracker_services.notify_assigned(new_assignments)
     audit.record(
         action="document.imported" if previous is None else "document.revised",

@@ -9,13 +9,31 @@ Figures read the stored status and light of assignments (the rules live in
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Avg, Count, F, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
+from django.db import connection
+from django.db.models import Avg, Case, Count, F, FloatField, Min, Q, Sum, When, Window
+from django.db.models.functions import (
+    Cast,
+    Collate,
+    RowNumber,
+    TruncDate,
+    TruncMonth,
+    TruncWeek,
+)
 from django.utils import timezone
 
+from accounts.choices import Role
+from accounts.models import Membership
 from accounts.scoping import member_units, supervised_jurisdictions
 from tracker.choices import ExtensionStatus, Light, ReportStatus, Status
-from tracker.models import Assignment, ExtensionRequest, ProgressReport, Task
+from tracker.models import (
+    Assignment,
+    DocumentTally,
+    ExtensionRequest,
+    ProgressReport,
+    Task,
+    UnitTally,
+)
+from tracker.services.tallies import figures as tally_figures
 
 TREND_WEEKS = 12
 RED_LIST_SIZE = 10
@@ -94,16 +112,7 @@ def _rate(part, whole):
 
 def _light_figures():
     """Count aggregates of one group of assignments: status and light counts."""
-    return {
-        "assignments": Count("id"),
-        "done": Count("id", filter=Q(status=Status.DONE)),
-        "overdue": Count("id", filter=Q(status=Status.OVERDUE)),
-        "in_progress": Count("id", filter=Q(status=Status.IN_PROGRESS)),
-        "not_started": Count("id", filter=Q(status=Status.NOT_STARTED)),
-        "red": Count("id", filter=Q(light=Light.RED)),
-        "yellow": Count("id", filter=Q(light=Light.YELLOW)),
-        "green": Count("id", filter=Q(light=Light.GREEN)),
-    }
+    return tally_figures()
 
 
 def _window(filters: Filters, today: date) -> tuple[date | None, date]:
@@ -158,15 +167,23 @@ def unit_rows(assignments, *, start, end):
         row["reports_on_time"] = found.get("on_time") or 0
         row.pop("sent", None)
         row.pop("on_time", None)
+    return _ranked(rows)
+
+
+def _ranked(rows: list[dict]) -> list[dict]:
+    """Finish unit rows (reports due, rates) and rank them, the most punctual first."""
+    for row in rows:
         row["reports_due"] = row["reports_sent"] + (row.pop("missed") or 0)
         row["on_time_rate"] = _rate(row["reports_on_time"], row["reports_due"])
         row["completion_rate"] = _rate(row["done"], row["assignments"])
+    # The exact share, not the rounded rate, so that the stored tallies rank in SQL alike.
     rows.sort(
         key=lambda r: (
-            r["on_time_rate"] is None,
-            -(r["on_time_rate"] or 0),
+            not r["reports_due"],
+            -(r["reports_on_time"] / r["reports_due"] if r["reports_due"] else 0),
             r["overdue"],
             r["name"],
+            r["id"],
         )
     )
     for rank, row in enumerate(rows, start=1):
@@ -222,35 +239,32 @@ def dashboard_summary(
     says how many were ranked), so a province-sized jurisdiction gets a page of the same
     size as a city.
 
-    Five queries whatever the number of rows (documents, trend, units, unit reports, red
-    list); the totals are summed from the documents' rows. Filter objects must already be
-    checked for the user's scope (the views answer 404 otherwise).
+    A fixed number of queries whatever the number of rows (documents, units, unit reports,
+    red list, trend); the totals are summed from the documents' rows. A supervisor's
+    overview of whole jurisdictions reads the stored tallies (``tracker.services.tallies``)
+    instead of counting every assignment. Filter objects must already be checked for the
+    user's scope (the views answer 404 otherwise).
     """
     today = today or timezone.localdate()
     filters = Filters(jurisdiction, document, unit, period, light or "", status or "")
     start, end = _window(filters, today)
     assignments = scoped_assignments(user, filters)
-
-    documents = list(
-        assignments.values(
-            "task__document",
-            title=F("task__document__title"),
-            doc_number=F("task__document__doc_number"),
-            jurisdiction=F("task__document__jurisdiction__name"),
-        )
-        .annotate(tasks=Count("task", distinct=True), **_light_figures())
-        .order_by("-red", "-overdue", "title")
-    )
+    tallied = _tallied_jurisdictions(user, filters)
+    if tallied is None:
+        documents = _counted_documents(assignments)
+        units = unit_rows(assignments, start=start, end=end)
+        units_total = len(units)
+    else:
+        documents = _tallied_documents(tallied)
+        units, units_total = _tallied_units(tallied)
     totals = dict.fromkeys(["tasks", *_light_figures()], 0)
     for row in documents:
-        row["id"] = row.pop("task__document")
         row["completion_rate"] = _rate(row["done"], row["assignments"])
         for key in totals:
             totals[key] += row[key]
     totals["documents"] = len(documents)
     totals["completion_rate"] = _rate(totals["done"], totals["assignments"])
 
-    units = unit_rows(assignments, start=start, end=end)
     reds = list(red_list(assignments)[:RED_LIST_SIZE])
     half = LIST_SIZE // 2
     return {
@@ -261,9 +275,115 @@ def dashboard_summary(
         "documents": documents[:LIST_SIZE],
         "overdue_trend": overdue_trend(assignments, end=end),
         "units": units if len(units) <= LIST_SIZE else units[:half] + units[-half:],
-        "units_total": len(units),
+        "units_total": units_total,
         "red_list": [_red_row(a, today=end) for a in reds],
     }
+
+
+def _counted_documents(assignments) -> list[dict]:
+    """Document rows counted from the assignments, the most red and overdue first."""
+    rows = list(
+        assignments.values(
+            "task__document",
+            title=F("task__document__title"),
+            doc_number=F("task__document__doc_number"),
+            jurisdiction=F("task__document__jurisdiction__name"),
+        )
+        .annotate(tasks=Count("task", distinct=True), **_light_figures())
+        .order_by("-red", "-overdue", "title")
+    )
+    for row in rows:
+        row["id"] = row.pop("task__document")
+    return rows
+
+
+def _tallied_jurisdictions(user, filters: Filters):
+    """The jurisdictions whose stored tallies answer this overview exactly, or None when the
+    figures must be counted: a filter narrower than a jurisdiction, or a user who also works
+    in a unit (that unit's assignments elsewhere are in their scope too). ``()`` means all
+    (a superuser)."""
+    if filters.document or filters.unit or filters.period or filters.light or filters.status:
+        return None
+    wanted = {filters.jurisdiction.pk} if filters.jurisdiction is not None else None
+    if user.is_superuser:
+        return tuple(wanted or ())
+    memberships = list(Membership.objects.filter(user=user).values_list("role", "jurisdiction_id"))
+    if any(role != Role.SUPERVISOR for role, _ in memberships):
+        return None
+    supervised = {jurisdiction_id for _, jurisdiction_id in memberships}
+    return tuple(supervised & wanted if wanted is not None else supervised) or (0,)
+
+
+def _tallied_documents(jurisdictions: tuple) -> list[dict]:
+    """Document rows, as the overview counts them, from ``DocumentTally``."""
+    tallies = DocumentTally.objects.filter(document__is_current=True, assignments__gt=0)
+    if jurisdictions:
+        tallies = tallies.filter(document__jurisdiction__in=jurisdictions)
+    return list(
+        tallies.values(
+            "tasks",
+            *_light_figures(),
+            id=F("document_id"),
+            title=F("document__title"),
+            doc_number=F("document__doc_number"),
+            jurisdiction=F("document__jurisdiction__name"),
+        ).order_by("-red", "-overdue", "title")
+    )
+
+
+def _tallied_units(jurisdictions: tuple) -> tuple[list[dict], int]:
+    """The most and the least punctual units (``LIST_SIZE // 2`` each, ranked as
+    ``_ranked`` ranks them) and how many were ranked, from ``UnitTally``: the ranking runs
+    in SQL (a window), so a province's thousands of units never reach Python. One query."""
+    tallies = UnitTally.objects.all()
+    if jurisdictions:
+        tallies = tallies.filter(jurisdiction__in=jurisdictions)
+    grouped = (
+        tallies.values("unit_id")
+        .annotate(
+            **{name: Sum(name) for name in _light_figures()},
+            reports_sent=Sum("reports_sent"),
+            reports_on_time=Sum("reports_on_time"),
+            missed=Sum("missed_reports"),
+            name=Min("unit__name"),
+            short_name=Min("unit__short_name"),
+        )
+        .annotate(
+            due=F("reports_sent") + F("missed"),
+            share=Case(
+                When(due=0, then=None),
+                default=Cast("reports_on_time", FloatField()) / F("due"),
+                output_field=FloatField(),
+            ),
+            # codepoint order, as Python compares the names
+            by_name=Collate("name", "C") if connection.vendor == "postgresql" else F("name"),
+        )
+    )
+    half = LIST_SIZE // 2
+    order = [F("share").desc(nulls_last=True), F("overdue").asc(), F("by_name").asc(), "unit_id"]
+    backwards = [
+        F("share").asc(nulls_first=True),
+        F("overdue").desc(),
+        F("by_name").desc(),
+        F("unit_id").desc(),
+    ]
+    rows = list(
+        grouped.annotate(
+            rank=Window(RowNumber(), order_by=order),
+            from_last=Window(RowNumber(), order_by=backwards),
+        ).filter(Q(rank__lte=half) | Q(from_last__lte=half))
+    )
+    # a row's rank counted from both ends adds up to the number of units, plus one
+    total = rows[0]["rank"] + rows[0]["from_last"] - 1 if rows else 0
+    ranked = sorted(rows, key=lambda row: row["rank"])
+    for row in ranked:
+        row["id"] = row.pop("unit_id")
+        for name in ("due", "share", "by_name", "from_last"):
+            row.pop(name)
+        row["reports_due"] = row["reports_sent"] + (row.pop("missed") or 0)
+        row["on_time_rate"] = _rate(row["reports_on_time"], row["reports_due"])
+        row["completion_rate"] = _rate(row["done"], row["assignments"])
+    return ranked, total
 
 
 def _red_row(assignment, *, today: date) -> dict:

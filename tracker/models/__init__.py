@@ -10,6 +10,7 @@ from .reports import (
     ReportingPeriod,
     TargetActual,
 )
+from .tallies import DocumentTally, UnitTally
 from .tasks import Assignment, Task
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "Assignment",
     "AuditChainHead",
     "AuditEvent",
+    "DocumentTally",
     "ExtensionRequest",
     "Notification",
     "OutboundMessage",
@@ -27,4 +29,5 @@ __all__ = [
     "TargetActual",
     "Task",
     "UnitChannel",
+    "UnitTally",
 ]

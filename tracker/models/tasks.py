@@ -231,6 +231,8 @@ class Assignment(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "is_active", "status"], name="assignment_unit_status"),
             models.Index(fields=["light", "due_date"], name="assignment_light_due"),
+            # the overview's weekly overdue trend reads a few weeks of one status
+            models.Index(fields=["status", "due_date"], name="assignment_status_due"),
         ]
 
     def __str__(self):

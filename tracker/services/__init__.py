@@ -34,6 +34,7 @@ from .reporting import (
     update_report,
 )
 from .states import refresh_all_states, refresh_assignments
+from .tallies import rebuild_tallies, refresh_document_tallies, refresh_unit_tallies
 
 __all__ = [
     "Delivery",
@@ -58,6 +59,9 @@ __all__ = [
     "record_heartbeat",
     "refresh_all_states",
     "refresh_assignments",
+    "rebuild_tallies",
+    "refresh_document_tallies",
+    "refresh_unit_tallies",
     "reject_extension",
     "reminders_due",
     "reopen_task",

@@ -22,6 +22,8 @@ from tracker.models import Assignment, ProgressReport, ReportingPeriod, Task
 from tracker.periods import period_owed, periods
 from tracker.workdays import working_days_between
 
+from .tallies import rebuild_tallies, refresh_tallies
+
 REPORTED = (ReportStatus.SUBMITTED, ReportStatus.SIGNED_OFF, ReportStatus.ACCEPTED)
 _LIGHT_RANK = {Light.GREEN: 0, Light.YELLOW: 1, Light.RED: 2}
 
@@ -187,8 +189,9 @@ def task_state(task: Task, assignments: list[Assignment]) -> tuple[str, str]:
     return status, light
 
 
-def refresh_assignments(assignments, *, today: date | None = None) -> int:
-    """Recompute and store the state of the given assignments (a queryset or ids) and their tasks.
+def refresh_assignments(assignments, *, today: date | None = None, tallies: bool = True) -> int:
+    """Recompute and store the state of the given assignments (a queryset or ids) and their
+    tasks, and (unless ``tallies`` is false) recount the dashboard tallies they belong to.
 
     A fixed number of queries whatever the count: assignments with their tasks and reports,
     then the tasks with their assignments. Returns the number of assignments whose state changed.
@@ -222,6 +225,10 @@ def refresh_assignments(assignments, *, today: date | None = None) -> int:
     _update_grouped(Assignment, changes)
     sync_reporting_periods(rows, reports=reports, today=today)
     refresh_tasks({a.task_id for a in rows})
+    if tallies:
+        refresh_tallies(
+            document_ids={a.task.document_id for a in rows}, unit_ids={a.unit_id for a in rows}
+        )
     return sum(len(ids) for ids in changes.values())
 
 
@@ -303,11 +310,14 @@ def refresh_tasks(task_ids) -> None:
 
 
 def refresh_all_states(*, today: date | None = None, batch_size: int = 1000) -> int:
-    """Recompute every active assignment in fixed batches; returns how many changed."""
+    """Recompute every active assignment in fixed batches, then every tally; returns how
+    many assignments changed."""
     ids = list(
         Assignment.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
     )
-    return sum(
-        refresh_assignments(ids[i : i + batch_size], today=today)
+    changed = sum(
+        refresh_assignments(ids[i : i + batch_size], today=today, tallies=False)
         for i in range(0, len(ids), batch_size)
     )
+    rebuild_tallies()
+    return changed
