@@ -28,6 +28,7 @@ from tracker.models import (
     Task,
 )
 
+from .pagination import KeysetPagination
 from .serializers import (
     AssignmentDetailSerializer,
     AssignmentSerializer,
@@ -129,19 +130,18 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
 
 
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    """One unit's share of a task: plan, receipt, reports, extension requests."""
+    """One unit's share of a task: plan, receipt, reports, extension requests.
+
+    The list is paginated by keyset, in the order the assignments were created (a document's
+    in clause order): a province has over a hundred thousand."""
 
     model = Assignment
     filterset_class = AssignmentFilterSet
+    pagination_class = KeysetPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        qs = (
-            self.scoped()
-            .filter(is_active=True)
-            .select_related("unit", "task")
-            .order_by("task__document_id", "task__order", "order")
-        )
+        qs = self.scoped().filter(is_active=True).select_related("unit", "task")
         if self.action == "retrieve":
             qs = qs.prefetch_related(
                 Prefetch("task__assignments", queryset=Assignment.objects.select_related("unit"))
