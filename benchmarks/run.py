@@ -1,10 +1,11 @@
 """The scale benchmark: generated data of scale N, the operations people wait for, the floor.
 
-    python -m benchmarks.run --scale 1 5 20 [--database-url postgres://…/duban_bench] --out FILE.json
+    python -m benchmarks.run --scale 1 5 20 [--database-url postgres://…/duban_bench_{scale}] --out FILE.json
 
-For each scale, on a database of its own (``--database-url``: PostgreSQL, the database is
-DROPPED and created again, so its name must contain "bench"; without it a temporary SQLite
-file), it migrates, runs ``generate_load --scale N`` and measures:
+For each scale, on a database of its own (``--database-url``: PostgreSQL, ``{scale}`` in it
+replaced by the scale; the database is DROPPED and created again, so its name must contain
+"bench"; without it a temporary SQLite file), it migrates, runs ``generate_load --scale N``
+and measures:
 
 - ``import_docs_per_s``: generated documents in the seeds' format through the full importer
   (read, parse, resolve units, write), each in a transaction rolled back afterwards;
@@ -84,6 +85,14 @@ def recreate_postgres(url: str) -> None:
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def database_url(template: str | None, scale: float) -> str | None:
+    """The database of one scale: ``{scale}`` in the URL becomes the scale (``0_1`` for 0.1),
+    so that every scale keeps its own data for ``--reuse``."""
+    if not template:
+        return None
+    return template.replace("{scale}", f"{scale:g}".replace(".", "_"))
 
 
 def child_env(database_url: str | None, data_dir: str) -> dict:
@@ -396,9 +405,10 @@ def measure_rollup_memory(env) -> dict:
 def run_scale(scale: float, args) -> dict:
     """Build (or reuse) the database of one scale and measure it."""
     with tempfile.TemporaryDirectory() as data_dir:
-        env = child_env(args.database_url, data_dir)
-        if args.database_url and not args.reuse:
-            recreate_postgres(args.database_url)
+        url = database_url(args.database_url, scale)
+        env = child_env(url, data_dir)
+        if url and not args.reuse:
+            recreate_postgres(url)
         clock = time.perf_counter()
         manage(env, "migrate", "--no-input", "-v", "0")
         if not args.reuse:
@@ -435,7 +445,10 @@ def run_scale(scale: float, args) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, nargs="+", default=[1.0])
-    parser.add_argument("--database-url", help="PostgreSQL URL of a scratch database (recreated)")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL URL of a scratch database (recreated); {scale} in it: one per scale",
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the generated data")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--runs", type=int, default=3)
