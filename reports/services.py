@@ -28,23 +28,29 @@ Definitions (a period P = [start, end], local dates, Asia/Shanghai):
   the mean over those pairs, NULL without any actual.
 - **Rates and score**: see ``reports.scoring``.
 
-Every figure is aggregated in SQL (``Count(filter=…)``, ``Avg`` of a ``Case``, subqueries),
-grouped by (unit, document) and by unit: the query count is constant whatever the data size,
-apart from bulk writes in batches of ``BATCH``.
+Every figure is aggregated in SQL (``Count(filter=…)``, a ``Sum`` of a ``Case``, an
+anti-join), grouped by (unit, document); a unit's overall row sums its document rows. The
+rows are computed on plain objects, not model instances, and written in bulk: by COPY on
+PostgreSQL (``_write_snapshots``), by Django's bulk writes in batches of ``BATCH`` elsewhere;
+a row whose figures did not change is not written. The query count is constant whatever the
+data size (on SQLite, apart from those batches). ``benchmarks/floor.py`` is the same
+computation as one hand-written query, the benchmark's yardstick for this code.
 """
 
+import operator
+from contextlib import nullcontext
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     FloatField,
     OuterRef,
     Q,
-    Subquery,
     Sum,
     Value,
     When,
@@ -58,7 +64,7 @@ from clauses.choices import Comparator
 from tracker import audit
 from tracker.attachments import check_attachment
 from tracker.errors import Conflict, DomainError, NotAllowed
-from tracker.models import Assignment, ProgressReport, ReportingPeriod, TargetActual
+from tracker.models import Assignment, ReportingPeriod, TargetActual
 from tracker.services.access import is_member, require_supervisor
 from tracker.services.common import today_of
 from tracker.workdays import add_working_days
@@ -122,6 +128,28 @@ def default_weights() -> ScoreWeights:
 
 
 # --- the rollup -----------------------------------------------------------------------------
+
+
+class _Row:
+    """A snapshot row being computed: the figures of an EvaluationSnapshot on a plain object
+    (a model instance per row costs more than computing the row). ``_finish_row``,
+    ``_apply_correction`` and ``_rank`` take it as they take a snapshot."""
+
+    __slots__ = ("pk", "unit_id", "document_id", *FIGURE_FIELDS)
+
+    def __init__(self, unit_id, document_id, tasks_assigned, tasks_done, tasks_overdue):
+        self.pk, self.unit_id, self.document_id = None, unit_id, document_id
+        self.tasks_assigned, self.tasks_done, self.tasks_overdue = (
+            tasks_assigned,
+            tasks_done,
+            tasks_overdue,
+        )
+        self.reports_due = self.reports_on_time = self.reports_late = self.reports_missing = 0
+        self.target_attainment = None
+        self.corrected, self.correction_note = False, ""
+
+
+_FIGURES = operator.attrgetter(*FIGURE_FIELDS)  # a row's values of FIGURE_FIELDS, in order
 
 
 def _counted_assignments(period: EvaluationPeriod, *, start_at, as_of):
@@ -190,7 +218,8 @@ def _attainment_expression():
 
 
 def _aggregate(period, *, start_at, as_of, cutoff_day):
-    """Run the grouped SQL aggregates; returns {(unit_id, document_id|None): figures}."""
+    """Run the grouped SQL aggregates; returns the rows (``_Row``, without pk or rates),
+    each unit's overall row (document None) followed by its document rows."""
     assignments = _counted_assignments(period, start_at=start_at, as_of=as_of)
 
     done = Q(task__closed_at__lt=as_of) | Q(accepted_at__lt=as_of)
@@ -217,61 +246,82 @@ def _aggregate(period, *, start_at, as_of, cutoff_day):
         "reports_late": Count("id", filter=sent & Q(sent_on__gt=F("due_on"))),
         "reports_missing": Count("id", filter=Q(sent_on__isnull=True) | Q(sent_on__gt=last_day)),
     }
-    latest_report = Subquery(
-        ProgressReport.objects.filter(
-            assignment=OuterRef("report__assignment"),
-            first_submitted_at__lt=as_of,
-            target_actuals__target=OuterRef("target"),
-        )
-        .order_by("-period_start")
-        .values("pk")[:1]
+    # The latest actual of each (assignment, target): no later submitted report carries that
+    # target. An anti-join: the planner probes the few actuals by index, where comparing
+    # each actual with a "latest report" subquery made it hash the whole report table.
+    later_actual = TargetActual.objects.filter(
+        report__assignment=OuterRef("report__assignment"),
+        report__first_submitted_at__lt=as_of,
+        report__period_start__gt=OuterRef("report__period_start"),
+        target=OuterRef("target"),
     )
     actuals = (
         TargetActual.objects.filter(
             report__assignment__in=assignments.values("pk"),
             report__first_submitted_at__lt=as_of,
         )
-        .annotate(latest=latest_report, attainment=_attainment_expression())
-        .filter(report_id=F("latest"))
+        .filter(~Exists(later_actual))
+        .annotate(attainment=_attainment_expression())
     )
 
     # One grouping per (unit, document); a unit's overall row sums its document rows (the
     # mean attainment from the sums and counts), so each aggregate runs once.
-    figures: dict = {}
-    for row in (
-        assignments.values("unit_id", "task__document_id").annotate(**task_figures).order_by()
-    ):
-        figures[(row["unit_id"], row["task__document_id"])] = {
-            name: row[name] for name in task_figures
-        } | dict.fromkeys(report_figures, 0)
-    for row in dues.values("unit_id", "document_id").annotate(**report_figures).order_by():
-        key = (row["unit_id"], row["document_id"])
-        if key in figures:
-            figures[key].update({name: row[name] for name in report_figures})
-    attainment: dict = {}
-    for row in (
-        actuals.values("report__assignment__unit_id", "report__assignment__task__document_id")
-        .annotate(total=Sum("attainment"), pairs=Count("id"))
+    rows: dict = {}
+    for unit_id, document_id, assigned, done, overdue in (
+        assignments.values("unit_id", "task__document_id")
+        .annotate(**task_figures)
+        .values_list("unit_id", "task__document_id", *task_figures)
         .order_by()
     ):
-        key = (row["report__assignment__unit_id"], row["report__assignment__task__document_id"])
-        if key in figures:
-            attainment[key] = (row["total"], row["pairs"])
-    overall: dict = {}
-    sums: dict = {}
-    for (unit_id, document_id), row in figures.items():
-        unit_row = overall.setdefault((unit_id, None), dict.fromkeys(row, 0))
-        for name, value in row.items():
-            unit_row[name] += value
-        total, pairs = attainment.get((unit_id, document_id), (0.0, 0))
-        unit_sum = sums.setdefault(unit_id, [0.0, 0])
-        unit_sum[0] += total
-        unit_sum[1] += pairs
-        row["target_attainment"] = scoring.as_rate(total / pairs) if pairs else None
-    for (unit_id, _none), row in overall.items():
-        total, pairs = sums[unit_id]
-        row["target_attainment"] = scoring.as_rate(total / pairs) if pairs else None
-    return figures | overall
+        rows[(unit_id, document_id)] = _Row(unit_id, document_id, assigned, done, overdue)
+    for unit_id, document_id, due, on_time, late, missing in (
+        dues.values("unit_id", "document_id")
+        .annotate(**report_figures)
+        .values_list("unit_id", "document_id", *report_figures)
+        .order_by()
+    ):
+        if row := rows.get((unit_id, document_id)):
+            row.reports_due, row.reports_on_time, row.reports_late = due, on_time, late
+            row.reports_missing = missing
+    attainment: dict = {}
+    for unit_id, document_id, total, pairs in (
+        actuals.values("report__assignment__unit_id", "report__assignment__task__document_id")
+        .annotate(total=Sum("attainment"), pairs=Count("id"))
+        .values_list(
+            "report__assignment__unit_id",
+            "report__assignment__task__document_id",
+            "total",
+            "pairs",
+        )
+        .order_by()
+    ):
+        if row := rows.get((unit_id, document_id)):
+            row.target_attainment = scoring.as_rate(total / pairs)
+            attainment[(unit_id, document_id)] = (total, pairs)
+    # Each unit's overall row, then its document rows, by unit and document (the order of
+    # the ids of new rows).
+    ordered = []
+    unit = None
+    for key in sorted(rows):
+        row = rows[key]
+        if unit is None or unit.unit_id != row.unit_id:
+            unit = _Row(row.unit_id, None, 0, 0, 0)
+            unit_total, unit_pairs = 0.0, 0
+            ordered.append(unit)
+        unit.tasks_assigned += row.tasks_assigned
+        unit.tasks_done += row.tasks_done
+        unit.tasks_overdue += row.tasks_overdue
+        unit.reports_due += row.reports_due
+        unit.reports_on_time += row.reports_on_time
+        unit.reports_late += row.reports_late
+        unit.reports_missing += row.reports_missing
+        if key in attainment:
+            total, pairs = attainment[key]
+            unit_total += total
+            unit_pairs += pairs
+            unit.target_attainment = scoring.as_rate(unit_total / unit_pairs)
+        ordered.append(row)
+    return ordered
 
 
 def _finish_row(snapshot: EvaluationSnapshot, weights: dict) -> None:
@@ -296,9 +346,96 @@ def _rank(snapshots) -> None:
     for s in snapshots:
         groups.setdefault(s.document_id, []).append(s)
     for rows in groups.values():
-        rows.sort(key=lambda s: (-s.score, s.unit_id))
+        # By score descending, then unit: two stable sorts, cheaper than a composite key.
+        rows.sort(key=operator.attrgetter("unit_id"))
+        rows.sort(key=operator.attrgetter("score"), reverse=True)
         for s, rank in zip(rows, scoring.competition_ranks([s.score for s in rows]), strict=True):
             s.rank = rank
+
+
+def _row_finisher(weights: dict):
+    """``_finish_row`` for one rollup, memoized on the figures it reads: most rows share
+    them (one task, a few reports), and the Decimal arithmetic is most of the per-row work."""
+    done: dict = {}
+
+    def finish(row) -> None:
+        key = (
+            row.tasks_assigned,
+            row.tasks_done,
+            row.tasks_overdue,
+            row.reports_due,
+            row.reports_on_time,
+            row.target_attainment,
+        )
+        if key not in done:
+            _finish_row(row, weights)
+            done[key] = (row.on_time_rate, row.completion_rate, row.target_attainment, row.score)
+        row.on_time_rate, row.completion_rate, row.target_attainment, row.score = done[key]
+
+    return finish
+
+
+def _write_snapshots(period: EvaluationPeriod, *, new: list, changed: list) -> None:
+    """Insert the ``new`` rows and update the ``changed`` ones (rows with a pk) in place.
+
+    On PostgreSQL through COPY: Django's bulk_create and bulk_update spend seconds per ten
+    thousand rows on Python parameter handling (bulk_update also builds a CASE per row and
+    field), which made writing slower than computing; the changed rows are copied into a
+    temporary table and applied by one UPDATE. Elsewhere (SQLite: small installations and
+    tests) Django's bulk operations.
+    """
+    if connection.vendor != "postgresql":
+        EvaluationSnapshot.objects.bulk_update(
+            [_snapshot(period, s) for s in changed], FIGURE_FIELDS, batch_size=BATCH
+        )
+        EvaluationSnapshot.objects.bulk_create(
+            [_snapshot(period, s) for s in new], batch_size=BATCH
+        )
+        return
+    meta, quote = EvaluationSnapshot._meta, connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = [quote(meta.get_field(name).column) for name in FIGURE_FIELDS]
+    with connection.cursor() as cursor:
+        if new:
+            keys = [quote(meta.get_field(name).column) for name in ("period", "unit", "document")]
+            period_id = period.pk
+            rows = ((period_id, s.unit_id, s.document_id, *_FIGURES(s)) for s in new)
+            _copy(cursor, table, [*keys, *columns], rows)
+        if changed:
+            changes = quote("evaluation_snapshot_changes")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {changes} AS SELECT id, {', '.join(columns)} "  # noqa: S608  # nosec B608
+                f"FROM {table} WITH NO DATA"
+            )
+            _copy(cursor, changes, ["id", *columns], ((s.pk, *_FIGURES(s)) for s in changed))
+            cursor.execute(
+                f"UPDATE {table} AS s SET {', '.join(f'{c} = c.{c}' for c in columns)} "  # noqa: S608  # nosec B608
+                f"FROM {changes} AS c WHERE s.id = c.id"
+            )
+            cursor.execute(f"DROP TABLE {changes}")
+
+
+def _snapshot(period: EvaluationPeriod, row: _Row) -> EvaluationSnapshot:
+    return EvaluationSnapshot(
+        pk=row.pk,
+        period=period,
+        unit_id=row.unit_id,
+        document_id=row.document_id,
+        **dict(zip(FIGURE_FIELDS, _FIGURES(row), strict=True)),
+    )
+
+
+def _copy(cursor, table: str, columns: list, rows) -> None:
+    """COPY ``rows`` into ``table`` (PostgreSQL), logged as one query where queries are."""
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    debug_sql = getattr(cursor, "debug_sql", None)  # Django's debug cursor (DEBUG, test capture)
+    with (
+        debug_sql(sql) if debug_sql else nullcontext(),
+        cursor.db.wrap_database_errors,
+        cursor.cursor.copy(sql) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 def rollup_period(
@@ -320,10 +457,11 @@ def rollup_period(
     computes the figures as of ``now`` (a preview; the scheduled rollup recomputes it).
 
     Idempotent: snapshot rows are matched on (unit, document) and updated in place, so a
-    re-run over the same data leaves every row, id included, identical; rows of units no longer
-    counted are deleted. Corrections decided on appeal are re-applied. A killed worker leaves
-    the previous state: nothing is visible until the transaction commits. ``after_write`` is a
-    hook called inside the transaction after the rows are written (fault-injection tests only).
+    re-run over the same data leaves every row, id included, identical (and writes none of
+    them); rows of units no longer counted are deleted. Corrections decided on appeal are
+    re-applied. A killed worker leaves the previous state: nothing is visible until the
+    transaction commits. ``after_write`` is a hook called inside the transaction after the rows
+    are written (fault-injection tests only).
     """
     if by is not None and not by.is_superuser:
         jurisdiction_id = period.jurisdiction_id if period else jurisdiction.pk
@@ -357,9 +495,20 @@ def rollup_period(
         cutoff_day = period.end + timedelta(days=1) if now >= end_at else today_of(now)
         weights = default_weights().as_dict()
 
-        figures = _aggregate(period, start_at=start_at, as_of=as_of, cutoff_day=cutoff_day)
-        existing = {(s.unit_id, s.document_id): s for s in period.snapshots.all()}
-        stale = [s.pk for key, s in existing.items() if key not in figures]
+        snapshots = _aggregate(period, start_at=start_at, as_of=as_of, cutoff_day=cutoff_day)
+        by_key = {(s.unit_id, s.document_id): s for s in snapshots}
+        stored = {
+            values[0]: values
+            for values in period.snapshots.order_by().values_list(
+                "pk", "unit_id", "document_id", *FIGURE_FIELDS
+            )
+        }
+        stale = []
+        for pk, unit_id, document_id, *_figures in stored.values():
+            if s := by_key.get((unit_id, document_id)):
+                s.pk = pk
+            else:
+                stale.append(pk)
         if stale and Appeal.objects.filter(snapshot_id__in=stale).exists():
             raise Conflict(
                 "appealed_row_gone",
@@ -368,17 +517,9 @@ def rollup_period(
                     "ask an administrator to remove the appeal."
                 ),
             )
-        snapshots = []
-        for key in sorted(figures, key=lambda k: (k[0], k[1] is not None, k[1] or 0)):
-            s = existing.get(key) or EvaluationSnapshot(
-                period=period, unit_id=key[0], document_id=key[1]
-            )
-            for name, value in figures[key].items():
-                setattr(s, name, value)
-            s.corrected, s.correction_note = False, ""
-            _finish_row(s, weights)
-            snapshots.append(s)
-        by_key = {(s.unit_id, s.document_id): s for s in snapshots}
+        finish = _row_finisher(weights)
+        for s in snapshots:
+            finish(s)
         for appeal in Appeal.objects.filter(
             snapshot__period=period, status=AppealStatus.CORRECTED
         ).order_by("decided_at", "id"):
@@ -386,10 +527,11 @@ def rollup_period(
         _rank(snapshots)
 
         EvaluationSnapshot.objects.filter(pk__in=stale).delete()
-        EvaluationSnapshot.objects.bulk_update(
-            [s for s in snapshots if s.pk], FIGURE_FIELDS, batch_size=BATCH
+        _write_snapshots(
+            period,
+            new=[s for s in snapshots if s.pk is None],
+            changed=[s for s in snapshots if s.pk and _FIGURES(s) != stored[s.pk][3:]],
         )
-        EvaluationSnapshot.objects.bulk_create([s for s in snapshots if not s.pk], batch_size=BATCH)
 
         period.computed_at, period.computed_by, period.as_of = now, by, as_of
         period.weights = weights
