@@ -240,18 +240,29 @@ class EvaluationSnapshot(models.Model):
     their denominator is 0; target attainment is NULL when no target has an actual.
     """
 
+    # A province's rollup writes some 80,000 rows. The period's own index would repeat the
+    # prefix of the unique (period, unit, document) one. Units and documents get no database
+    # constraint: the rollup writes ids it has just read in the same transaction, Django's
+    # PROTECT still refuses to delete one that has snapshots, and checking 160,000
+    # references at commit cost more than a third of the rollup (docs/performance.md).
     period = models.ForeignKey(
         EvaluationPeriod,
         on_delete=models.CASCADE,
         related_name="snapshots",
         verbose_name=_("period"),
+        db_index=False,
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="evaluation_snapshots", verbose_name=_("unit")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="evaluation_snapshots",
+        verbose_name=_("unit"),
+        db_constraint=False,
     )
     document = models.ForeignKey(
         PolicyDocument,
         on_delete=models.PROTECT,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="evaluation_snapshots",
