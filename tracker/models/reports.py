@@ -121,7 +121,16 @@ class ProgressReport(TimeStampedModel):
                 name="report_period_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"], name="report_status_submitted")]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"], name="report_status_submitted"),
+            # the review queue, oldest first: read in order, not sorted (a province has
+            # hundreds of thousands of reports)
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status__in=[ReportStatus.SUBMITTED, ReportStatus.SIGNED_OFF]),
+                name="report_awaiting_review",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.assignment} · {self.period_start:%Y-%m-%d}"

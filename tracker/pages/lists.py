@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.scoping import member_units, require_supervisor, supervised_jurisdictions
 from tracker import services
-from tracker.choices import ExtensionStatus, Light
+from tracker.choices import ExtensionStatus
 from tracker.csv_export import (
     assignments_csv,
     csv_response,
@@ -27,17 +27,10 @@ from tracker.models import (
     ProgressReport,
     ReportAttachment,
 )
+from tracker.models.tasks import ATTENTION_ORDER
 from tracker.page_filters import MyTaskFilterSet
 
 PAGE_SIZE = 50
-
-# Red first, then yellow, then green: the list opens on what needs attention.
-LIGHT_RANK = Case(
-    When(light=Light.RED, then=Value(0)),
-    When(light=Light.YELLOW, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 
 
 def _page(request, queryset):
@@ -61,13 +54,7 @@ def my_tasks(request):
             | Q(task__document__jurisdiction__in=supervised_jurisdictions(user))
         )
         .select_related("task__document", "unit")
-        .annotate(light_rank=LIGHT_RANK)
-        .order_by(
-            "light_rank",
-            F("due_date").asc(nulls_last=True),
-            F("next_report_due").asc(nulls_last=True),
-            "pk",
-        )
+        .order_by(*ATTENTION_ORDER)
     )
     filterset = MyTaskFilterSet(request.GET or None, queryset=assignments, request=request)
     if request.GET.get("format") == "csv":
