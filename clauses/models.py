@@ -18,7 +18,6 @@ class PolicyDocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Documents of the jurisdictions the user supervises, or that assign the user's units."""
         from accounts.scoping import member_units, supervised_jurisdictions
-
         from tracker.models import Task
 
         if user.is_superuser:
