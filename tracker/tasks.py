@@ -69,12 +69,13 @@ def retry_deliveries():
 
 @contextmanager
 def _pause_after_write(seconds):
-    """Fault tests only: sleep ``seconds`` right after the scan's last write (the UPDATE that
-    attaches the new reminder rows to their digests), which the scan's transaction holds."""
+    """Fault tests only: sleep ``seconds`` right after the scan's last write (the INSERT of
+    its reminder rows, each already pointing at its digest), which the scan's transaction
+    holds."""
     if not seconds:
         yield
         return
-    statement = f'UPDATE "{ReminderLog._meta.db_table}"'.upper()
+    statement = f'INSERT INTO "{ReminderLog._meta.db_table}"'.upper()
     paused = False
 
     def pause_once(execute, sql, params, many, context):

@@ -115,6 +115,7 @@ class ReminderLog(models.Model):
         on_delete=models.CASCADE,
         related_name="reminders",
         verbose_name=_("assignment"),
+        db_index=False,  # the unique key below leads with it; a scan writes 300,000 rows
     )
     kind = models.CharField(_("kind"), max_length=30, choices=ReminderKind.choices)
     due_date = models.DateField(_("due date"))

@@ -14,6 +14,11 @@ whose unique key (assignment, kind, due date, step, channel, recipient) makes it
 most once, whoever runs the scan and however often. A recipient's new rows are bundled into
 one digest per channel and day; when today's digest has already gone, they wait for
 tomorrow's. Messages are sent after the commit (see ``delivery``).
+
+The daily scan narrows the open assignments in SQL to those a reminder can fall on today
+(``candidates``), judges each in Python (``reminders_due``, on the state rules of
+``states``), reads their audience once, and writes the rows and digests set-based
+(``reminder_scan``).
 """
 
 import uuid
@@ -22,8 +27,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import Exists, Min, OuterRef, Q
+from django.db.models import Exists, F, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,11 +39,12 @@ from accounts.models import Membership
 from accounts.scoping import supervised_jurisdictions
 from tracker.audit import record
 from tracker.channels import get_channel
-from tracker.choices import ChannelName, MessageStatus, ReminderKind, Status
+from tracker.choices import ChannelName, ReminderKind, Status
 from tracker.errors import Conflict, DomainError
 from tracker.models import (
     Assignment,
     OutboundMessage,
+    ProgressReport,
     ReminderLog,
     ReportingPeriod,
     UnitChannel,
@@ -47,7 +54,8 @@ from tracker.workdays import add_working_days, working_days_between
 from .access import require_supervisor
 from .delivery import queue_delivery, queue_due_messages
 from .notifications import assignment_url
-from .states import assignment_state, report_rows
+from .reminder_scan import write_scan
+from .states import ReportRow, assignment_state
 
 STAFF_KINDS = (ReminderKind.REPORT_DUE, ReminderKind.TASK_DUE, ReminderKind.OVERDUE)
 ESCALATIONS = (ReminderKind.ESCALATION_LEADER, ReminderKind.ESCALATION_SUPERVISOR)
@@ -79,20 +87,37 @@ def open_assignments():
     ).exclude(status=Status.DONE)
 
 
+def step_dates(today: date, steps) -> set[date]:
+    """The days ``d >= today`` that are a number of working days away in ``steps``
+    (``working_days_between(today, d) in steps``): the due dates a reminder fires for."""
+    steps = set(steps)
+    found, day = set(), today
+    while (away := working_days_between(today, day)) <= max(steps, default=-1):
+        if away in steps:
+            found.add(day)
+        day += timedelta(days=1)
+    return found
+
+
 def candidates(today: date):
-    """The open assignments that may need a reminder today, narrowed in SQL: due within the
-    task-due window or already overdue, or with a report falling due within the report
-    window (stored reporting periods). A superset: ``reminders_due`` decides exactly."""
-    margin = timedelta(days=7)  # the windows are in working days; any holiday fits
+    """The open assignments that may need a reminder today, narrowed in SQL; a superset of
+    those ``reminders_due`` finds anything for.
+
+    Overdue or due within the task-due window (as before: near its own deadline an
+    assignment is judged on its computed periods, whatever is stored), due on a day a
+    task-due reminder fires for, or with a stored reporting period due on a day a
+    report-due reminder fires for: the report due date ``reminders_due`` reads is one of the
+    assignment's periods, which ``ReportingPeriod`` stores.
+    """
+    margin = timedelta(days=7)  # the window is in working days; any holiday fits
     due_horizon = add_working_days(today, max(settings.REMINDER_DUE_STEPS, default=0)) + margin
-    report_horizon = (
-        add_working_days(today, max(settings.REMINDER_REPORT_STEPS, default=0)) + margin
-    )
     return open_assignments().filter(
         Q(due_date__lte=due_horizon)
+        | Q(due_date__in=sorted(step_dates(today, settings.REMINDER_DUE_STEPS)))
         | Exists(
             ReportingPeriod.objects.filter(
-                assignment=OuterRef("pk"), due_on__gte=today, due_on__lte=report_horizon
+                assignment=OuterRef("pk"),
+                due_on__in=sorted(step_dates(today, settings.REMINDER_REPORT_STEPS)),
             )
         )
     )
@@ -126,46 +151,115 @@ def reminders_due(assignment: Assignment, reports, *, today: date) -> list[Due]:
     return found
 
 
+def _report_rows(assignment_ids) -> dict[int, list[ReportRow]]:
+    """The reports of the assignments, by assignment, as ``states.report_rows`` reads them
+    but without their two times (first submitted, reviewed): ``reminders_due`` uses the
+    status and next report due of ``assignment_state``, which those do not enter (they count
+    reports sent on time and date an acceptance), and parsing them was a third of the
+    scan's Python time at province scale."""
+    rows: dict[int, list[ReportRow]] = {pk: [] for pk in assignment_ids}
+    for pk, assignment_id, *values in (
+        ProgressReport.objects.filter(assignment_id__in=list(rows))
+        .order_by()
+        .values_list("pk", "assignment_id", "status", "percent", "period_start", "due_on")
+    ):
+        rows[assignment_id].append(ReportRow(pk, assignment_id, *values, None, None))
+    return rows
+
+
 class _Audience:
-    """Recipients of a batch of assignments, read in three queries."""
+    """Who the reminders of the given channels reach, read for all the assignments of a scan
+    at once (a few queries, whatever their number): the staff and leaders of their units,
+    the supervisors of their jurisdictions, the units' robots. Each user is read once, whole
+    (a channel's ``address_of`` may read any field), and each recipient list is worked out
+    once per unit (or jurisdiction), kind of reminder and channel."""
 
-    def __init__(self, assignments):
-        unit_ids = {a.unit_id for a in assignments}
-        jurisdiction_ids = {a.task.document.jurisdiction_id for a in assignments}
-        self.by_unit: dict[tuple[int, str], list] = defaultdict(list)
-        self.supervisors: dict[int, list] = defaultdict(list)
-        for m in Membership.objects.filter(
-            Q(unit_id__in=unit_ids, role__in=(Role.STAFF, Role.UNIT_LEADER))
-            | Q(jurisdiction_id__in=jurisdiction_ids, role=Role.SUPERVISOR),
-            user__is_active=True,
-        ).select_related("user"):
-            if m.role == Role.SUPERVISOR:
-                self.supervisors[m.jurisdiction_id].append(m.user)
-            else:
-                self.by_unit[(m.unit_id, m.role)].append(m.user)
-        self.robots: dict[int, list[UnitChannel]] = defaultdict(list)
-        for robot in UnitChannel.objects.filter(unit_id__in=unit_ids, is_active=True):
-            self.robots[robot.unit_id].append(robot)
+    CHUNK = 2000  # ids per IN list (SQLite caps the parameters of a statement)
 
-    def people(self, assignment, kind) -> list:
+    def __init__(self, channels, places):
+        """``places``: the (unit id, jurisdiction id) of the assignments to remind."""
+        self.channels = {name: get_channel(name) for name in channels}
+        self._members: dict[tuple[int, str], list[int]] = defaultdict(list)
+        self._supervisors: dict[int, list[int]] = defaultdict(list)
+        self._robots: dict[int, list[int]] = defaultdict(list)
+        self._users: dict[int, object] = {}
+        self._targets: dict[tuple, tuple] = {}
+        units = sorted({unit for unit, _j in places})
+        jurisdictions = sorted({j for _unit, j in places})
+        memberships = Membership.objects.order_by("pk")
+        active = memberships.filter(user__is_active=True)
+        users = get_user_model().objects.order_by()
+        for part in _chunks(units, self.CHUNK):
+            roles = {"unit_id__in": part, "role__in": (Role.STAFF, Role.UNIT_LEADER)}
+            for role, unit_id, user_id in active.filter(**roles).values_list(
+                "role", "unit_id", "user_id"
+            ):
+                self._members[(unit_id, role)].append(user_id)
+            # all of their users, active or not: one that changes in between is still found
+            members = memberships.filter(**roles).values("user_id")
+            self._users.update((u.pk, u) for u in users.filter(pk__in=members))
+            for unit_id, robot_id in (
+                UnitChannel.objects.filter(unit_id__in=part, is_active=True)
+                .order_by("pk")
+                .values_list("unit_id", "pk")
+            ):
+                self._robots[unit_id].append(robot_id)
+        for part in _chunks(jurisdictions, self.CHUNK):
+            roles = {"jurisdiction_id__in": part, "role": Role.SUPERVISOR}
+            for jurisdiction_id, user_id in active.filter(**roles).values_list(
+                "jurisdiction_id", "user_id"
+            ):
+                self._supervisors[jurisdiction_id].append(user_id)
+            members = memberships.filter(**roles).values("user_id")
+            self._users.update((u.pk, u) for u in users.filter(pk__in=members))
+
+    def _people(self, unit_id: int, jurisdiction_id: int, kind: str) -> list:
         if kind == ReminderKind.ESCALATION_SUPERVISOR:
-            users = self.supervisors[assignment.task.document.jurisdiction_id]
+            ids = self._supervisors[jurisdiction_id]
         elif kind == ReminderKind.ESCALATION_LEADER:
-            users = self.by_unit[(assignment.unit_id, Role.UNIT_LEADER)]
+            ids = self._members[(unit_id, Role.UNIT_LEADER)]
         elif kind == ReminderKind.URGE:
-            users = (
-                self.by_unit[(assignment.unit_id, Role.STAFF)]
-                + self.by_unit[(assignment.unit_id, Role.UNIT_LEADER)]
-            )
+            ids = self._members[(unit_id, Role.STAFF)] + self._members[(unit_id, Role.UNIT_LEADER)]
         else:
-            users = self.by_unit[(assignment.unit_id, Role.STAFF)]
-        return list({u.pk: u for u in users}.values())
+            ids = self._members[(unit_id, Role.STAFF)]
+        # a user deleted since the memberships were read is skipped
+        return [self._users[pk] for pk in dict.fromkeys(ids) if pk in self._users]
 
-    def unit_robots(self, assignment, kind) -> list[UnitChannel]:
-        return self.robots[assignment.unit_id] if kind in STAFF_KINDS else []
+    def targets(self, unit_id: int, jurisdiction_id: int, kind: str) -> tuple:
+        """(channel, recipient_key, user id, robot id) of every recipient a reminder of
+        ``kind`` of an assignment of that unit reaches, channel by channel."""
+        place = jurisdiction_id if kind == ReminderKind.ESCALATION_SUPERVISOR else unit_id
+        cached = self._targets.get((place, kind))
+        if cached is not None:
+            return cached
+        found = []
+        for name, channel in self.channels.items():
+            if channel.for_people:
+                for user in self._people(unit_id, jurisdiction_id, kind):
+                    if channel.address_of(user):
+                        found.append((name, f"u:{user.pk}", user.pk, None))
+            elif kind in STAFF_KINDS:
+                found += [(name, f"r:{pk}", None, pk) for pk in self._robots[unit_id]]
+        self._targets[(place, kind)] = tuple(found)
+        return self._targets[(place, kind)]
 
 
-# The columns _log_rows fills, in order; the others are NULL (message) or the id.
+def _chunks(values: list, size: int):
+    return (values[i : i + size] for i in range(0, len(values), size))
+
+
+def _log_rows(items: list[Due], audience: _Audience) -> list[tuple]:
+    """One ReminderLog row (a tuple of ``reminder_scan.ROW_COLUMNS``) per reminder, channel
+    and recipient that channel can reach."""
+    rows = []
+    for item in items:
+        a = item.assignment
+        base = (a.pk, str(item.kind), item.due_date, item.step)
+        rows += [(*base, *t) for t in audience.targets(a.unit_id, a.jurisdiction_id, item.kind)]
+    return rows
+
+
+# The columns _insert fills, in order; the others are NULL (message) or the id.
 LOG_COLUMNS = (
     "run_id",
     "assignment_id",
@@ -181,34 +275,16 @@ LOG_COLUMNS = (
 _PG_TYPES = ("uuid", "bigint", "text", "date", "integer", "text", "text", "bigint", "bigint")
 
 
-def _log_rows(items: list[Due], audience: _Audience, run_id, channels, note="") -> list[tuple]:
-    """One ReminderLog row (a tuple of LOG_COLUMNS) per reminder, channel and recipient that
-    channel can reach."""
-    instances = {name: get_channel(name) for name in channels}
-    note = note[:500]
-    rows = []
-    for item in items:
-        base = (run_id, item.assignment.pk, item.kind, item.due_date, item.step)
-        for name, channel in instances.items():
-            if channel.for_people:
-                for user in audience.people(item.assignment, item.kind):
-                    if channel.address_of(user):
-                        rows.append((*base, name, f"u:{user.pk}", user.pk, None, note))
-            else:
-                for robot in audience.unit_robots(item.assignment, item.kind):
-                    rows.append((*base, name, f"r:{robot.pk}", None, robot.pk, note))
-    return rows
+def _insert(rows: list[tuple], *, run_id, note: str, now: datetime) -> None:
+    """Insert the rows (of ``_log_rows``) whose key is free, in one statement (an urge's few).
 
-
-def _insert(rows: list[tuple], *, now: datetime) -> None:
-    """Insert the rows whose key is free, in set statements (no model instance per row).
-
-    ON CONFLICT DO NOTHING (PostgreSQL) / INSERT OR IGNORE (SQLite): a concurrent scan's
-    insert of the same key waits for it to commit and is then skipped, so each key is won
-    by exactly one run; the run id tells which rows are ours.
+    ON CONFLICT DO NOTHING (PostgreSQL) / INSERT OR IGNORE (SQLite): a concurrent insert of
+    the same key waits for it to commit and is then skipped, so each key is won by exactly
+    one run; the run id tells which rows are ours.
     """
     if not rows:
         return
+    rows = [(run_id, *row, note[:500]) for row in rows]
     ops = connection.ops
     table = ops.quote_name(ReminderLog._meta.db_table)
     columns = ", ".join(ops.quote_name(c) for c in ("created_at", *LOG_COLUMNS))
@@ -220,10 +296,7 @@ def _insert(rows: list[tuple], *, now: datetime) -> None:
                 f"INSERT INTO {table} ({columns}) "  # noqa: S608 - names from the model  # nosec B608
                 f"SELECT %s, * FROM unnest({arrays}, %s::text[]) ON CONFLICT DO NOTHING"
             )
-            for i in range(0, len(rows), 10_000):
-                cursor.execute(
-                    sql, [created_at, *map(list, zip(*rows[i : i + 10_000], strict=True))]
-                )
+            cursor.execute(sql, [created_at, *map(list, zip(*rows, strict=True))])
         else:
             marks = ", ".join(["%s"] * (len(LOG_COLUMNS) + 1))
             sql = f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
@@ -293,86 +366,6 @@ def render_message(message: OutboundMessage) -> None:
     message.save(update_fields=["subject", "body", "url", "escalation", "updated_at"])
 
 
-def _bundle(run_id, *, today: date, now: datetime) -> list[int]:
-    """Attach the run's new rows to their recipients' digests; returns the digests' ids.
-
-    Set-based, a fixed number of queries per day tried whatever the number of recipients:
-    create the missing digests of the day, lock the pending ones (a conditional UPDATE, so
-    delivery cannot claim them under us), point the rows at them. Rows whose recipient's
-    digest of the day has already gone wait for the next day's. The text is written when a
-    digest is claimed for sending (``delivery``), from all of its rows.
-    """
-    waiting = ReminderLog.objects.filter(run_id=run_id, message__isnull=True)
-    day = today
-    for _attempt in range(MAX_DIGEST_DAYS):
-        recipients = list(
-            waiting.values_list("channel", "recipient_key", "user_id", "unit_channel_id")
-            .order_by("channel", "recipient_key")
-            .distinct()
-        )
-        if not recipients:
-            break
-        OutboundMessage.objects.bulk_create(
-            [
-                OutboundMessage(
-                    is_digest=True,
-                    channel=channel,
-                    recipient_key=key,
-                    day=day,
-                    user_id=user_id,
-                    unit_channel_id=robot_id,
-                )
-                for channel, key, user_id, robot_id in recipients
-            ],
-            ignore_conflicts=True,
-            batch_size=BATCH,
-        )
-        _analyze()
-        OutboundMessage.objects.filter(
-            is_digest=True, day=day, status=MessageStatus.PENDING
-        ).filter(
-            Exists(
-                waiting.filter(channel=OuterRef("channel"), recipient_key=OuterRef("recipient_key"))
-            )
-        ).update(updated_at=now)
-        _attach(run_id, day=day)
-        day += timedelta(days=1)
-    return list(
-        ReminderLog.objects.filter(run_id=run_id, message__isnull=False)
-        .order_by("message_id")
-        .values_list("message_id", flat=True)
-        .distinct()
-    )
-
-
-def _analyze() -> None:
-    """Give PostgreSQL's planner the statistics of the rows this scan has just written (its
-    own transaction's): without them it plans the joins below for empty tables, and at
-    province scale a nested loop over tens of thousands of rows took minutes."""
-    if connection.vendor == "postgresql":
-        tables = ", ".join(
-            connection.ops.quote_name(m._meta.db_table) for m in (ReminderLog, OutboundMessage)
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {tables}")
-
-
-def _attach(run_id, *, day: date) -> None:
-    """Point the run's waiting rows at their recipients' pending digests of ``day``: one
-    UPDATE … FROM, a join (PostgreSQL, SQLite ≥ 3.33), not a subquery per row."""
-    ops = connection.ops
-    log, message = (ops.quote_name(m._meta.db_table) for m in (ReminderLog, OutboundMessage))
-    sql = (
-        f"UPDATE {log} SET message_id = m.id FROM {message} m "  # noqa: S608 - model tables  # nosec B608
-        f"WHERE {log}.run_id = %s AND {log}.message_id IS NULL AND m.is_digest "
-        f"AND m.day = %s AND m.status = %s AND m.channel = {log}.channel "
-        f"AND m.recipient_key = {log}.recipient_key"
-    )
-    run = run_id if connection.vendor == "postgresql" else run_id.hex
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [run, ops.adapt_datefield_value(day), MessageStatus.PENDING])
-
-
 def scan_reminders(*, now: datetime, queue: bool = True, batch_size: int = BATCH) -> ScanResult:
     """Find today's reminders, log each once, bundle them into digests, queue the sending.
 
@@ -387,21 +380,22 @@ def scan_reminders(*, now: datetime, queue: bool = True, batch_size: int = BATCH
     ids = list(candidates(today).order_by("pk").values_list("pk", flat=True))
     # One transaction: a worker killed mid-scan leaves nothing, and the retry does it all.
     with transaction.atomic():
+        items = []
         for start in range(0, len(ids), batch_size):
             assignments = list(
-                Assignment.objects.filter(pk__in=ids[start : start + batch_size]).select_related(
-                    "task__document", "unit"
-                )
+                Assignment.objects.filter(pk__in=ids[start : start + batch_size])
+                .select_related("task")
+                .annotate(jurisdiction_id=F("task__document__jurisdiction_id"))
             )
-            reports = report_rows([a.pk for a in assignments])
-            items = [
+            reports = _report_rows([a.pk for a in assignments])
+            items += [
                 due for a in assignments for due in reminders_due(a, reports[a.pk], today=today)
             ]
-            if items:
-                audience = _Audience({i.assignment for i in items})
-                _insert(_log_rows(items, audience, result.run_id, channels), now=now)
-        result.message_ids = _bundle(result.run_id, today=today, now=now)
-        result.reminders = ReminderLog.objects.filter(run_id=result.run_id).count()
+        places = {(i.assignment.unit_id, i.assignment.jurisdiction_id) for i in items}
+        rows = _log_rows(items, _Audience(channels, places))
+        result.reminders, result.message_ids = write_scan(
+            rows, run_id=result.run_id, today=today, now=now, max_days=MAX_DIGEST_DAYS
+        )
     if queue:  # the new digests, and the messages whose retry is due
         with transaction.atomic():
             queue_due_messages(now=now)
@@ -418,7 +412,11 @@ def urge_assignment(
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    assignment = Assignment.objects.select_related("task__document", "unit").get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_related("task__document", "unit")
+        .annotate(jurisdiction_id=F("task__document__jurisdiction_id"))
+        .get(pk=assignment.pk)
+    )
     require_supervisor(by, assignment.task.document.jurisdiction_id)
     if not assignment.is_active or assignment.task.closed_at or assignment.status == Status.DONE:
         raise Conflict("not_open", _("This assignment is finished; there is nothing to urge."))
@@ -427,11 +425,11 @@ def urge_assignment(
     ]
     run_id = uuid.uuid4()
     with transaction.atomic():
-        item = Due(assignment, ReminderKind.URGE, today, 0)
-        rows = _log_rows([item], _Audience([assignment]), run_id, channels, note=message.strip())
+        audience = _Audience(channels, [(assignment.unit_id, assignment.jurisdiction_id)])
+        rows = _log_rows([Due(assignment, ReminderKind.URGE, today, 0)], audience)
         if not rows:
             raise DomainError("nobody_to_urge", _("Nobody in this unit can be reached yet."))
-        _insert(rows, now=now)
+        _insert(rows, run_id=run_id, note=message.strip(), now=now)
         new = list(ReminderLog.objects.filter(run_id=run_id).select_related("user").order_by("pk"))
         if not new:
             raise Conflict(
