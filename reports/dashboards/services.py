@@ -170,12 +170,17 @@ def unit_rows(assignments, *, start, end):
     return _ranked(rows)
 
 
+def _finish(row: dict) -> None:
+    """A unit row's reports due and its rates, from its counts (``missed`` is consumed)."""
+    row["reports_due"] = row["reports_sent"] + (row.pop("missed") or 0)
+    row["on_time_rate"] = _rate(row["reports_on_time"], row["reports_due"])
+    row["completion_rate"] = _rate(row["done"], row["assignments"])
+
+
 def _ranked(rows: list[dict]) -> list[dict]:
     """Finish unit rows (reports due, rates) and rank them, the most punctual first."""
     for row in rows:
-        row["reports_due"] = row["reports_sent"] + (row.pop("missed") or 0)
-        row["on_time_rate"] = _rate(row["reports_on_time"], row["reports_due"])
-        row["completion_rate"] = _rate(row["done"], row["assignments"])
+        _finish(row)
     # The exact share, not the rounded rate, so that the stored tallies rank in SQL alike.
     rows.sort(
         key=lambda r: (
@@ -380,9 +385,7 @@ def _tallied_units(jurisdictions: tuple) -> tuple[list[dict], int]:
         row["id"] = row.pop("unit_id")
         for name in ("due", "share", "by_name", "from_last"):
             row.pop(name)
-        row["reports_due"] = row["reports_sent"] + (row.pop("missed") or 0)
-        row["on_time_rate"] = _rate(row["reports_on_time"], row["reports_due"])
-        row["completion_rate"] = _rate(row["done"], row["assignments"])
+        _finish(row)
     return ranked, total
 
 
